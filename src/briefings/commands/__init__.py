@@ -1,0 +1,1 @@
+"""The `briefings` subcommands: each module has `add_arguments(parser)` and `run(args) -> int`."""

@@ -1,0 +1,1 @@
+"""Newsroom: articles, their feed entries, and the ingest orchestrator."""

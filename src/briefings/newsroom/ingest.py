@@ -1,0 +1,424 @@
+"""The ingest job: poll every source's feeds, fetch new pages, extract them, store the articles.
+
+Threads and processes, and who touches what:
+
+    one thread per source ──poll──► main thread decides which entries to fetch (reads the store)
+            ▲                                  │
+            └────────── fetch jobs ◄───────────┘
+    the source thread fetches each page (the fetcher keeps one request at a time per host) and
+    hands it to the extraction pool (one process per core); every result comes back to the main
+    thread, the only one that writes to the store.
+
+A failure is recorded on the row it belongs to (source, feed or entry) and the job goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from briefings.errors import BriefingsError, FeedError
+from briefings.newsroom.extracting import ExtractionPool
+from briefings.newsroom.models import Entry
+from briefings.newsroom.store import StoreOutcome, store_article
+from briefings.pipeline.fetch import Fetcher
+from briefings.pipeline.poll import parse_feed
+from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page, Poll, SourceSpec
+from briefings.pipeline.urls import canonical_url
+from briefings.sources.discovery import discover_with
+from briefings.sources.models import Feed, FetchLog, Source
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+MAX_CHILD_SITEMAPS = 5
+
+
+@dataclass
+class Tally:
+    """What one ingest did to one source."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    feeds: int = 0
+    feeds_not_modified: int = 0
+    feeds_failed: int = 0
+    error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Report:
+    sources: dict[str, Tally] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def total(self, name: str) -> int:
+        return sum(getattr(t, name) for t in self.sources.values())
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    feed_id: int
+    url: str
+    etag: str
+    last_modified: str
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A page to fetch for an entry; etag/last_modified make a refetch conditional."""
+
+    entry_id: int
+    url: str
+    entry: FeedEntry
+    etag: str = ""
+    last_modified: str = ""
+
+
+# Messages from source threads to the main thread.
+@dataclass(frozen=True, slots=True)
+class Polled:
+    slug: str
+    feed: FeedState
+    poll: Poll | None
+    page: Page | None
+    error: BriefingsError | None
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    slug: str
+    feeds: tuple[str, ...]
+    sitemaps: tuple[str, ...]
+    error: BriefingsError | None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    slug: str
+    job: Job
+    page: Page | None
+    article: Article | None
+    error: BriefingsError | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDone:
+    """The source thread has finished; `abandoned` jobs will send no `Fetched` (it crashed)."""
+
+    slug: str
+    abandoned: int = 0
+    crash: str = ""
+
+
+class SourceWorker:
+    """Runs in its own thread: discovery, polling and page fetches for one source."""
+
+    def __init__(self, spec: SourceSpec, feeds: Sequence[FeedState], fetcher: Fetcher,
+                 pool: ExtractionPool, outbox: queue.Queue[Any]) -> None:
+        self.spec = spec
+        self.feeds = list(feeds)
+        self.fetcher = fetcher
+        self.pool = pool
+        self.outbox = outbox
+        self.inbox: queue.Queue[list[Any] | None] = queue.Queue()  # jobs, or discovered feeds
+
+    def fetch(self, url: str, **kwargs: Any) -> Page:
+        return self.fetcher.fetch(
+            url, delay=self.spec.delay, allow_private=self.spec.allow_private, **kwargs
+        )
+
+    def run(self) -> None:
+        received = handled = 0
+        crash = ""
+        try:
+            if not self.feeds:
+                self.discover()
+            for feed in self.feeds:
+                self.poll(feed, depth=0)
+                jobs = self.inbox.get() or []
+                received += len(jobs)
+                for job in jobs:
+                    self.fetch_page(job)
+                    handled += 1
+        except Exception as exc:
+            log.exception("%s: source thread crashed", self.spec.slug)
+            crash = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.outbox.put(SourceDone(self.spec.slug, received - handled, crash))
+
+    def discover(self) -> None:
+        """A source configured without feeds: find them, then poll what was found."""
+        try:
+            found = discover_with(self.fetcher, self.spec.homepage, delay=self.spec.delay,
+                                  allow_private=self.spec.allow_private)
+            message = Discovered(self.spec.slug, tuple(u for u, _ in found.feeds),
+                                 tuple(u for u, _ in found.sitemaps), None)
+        except BriefingsError as exc:
+            message = Discovered(self.spec.slug, (), (), exc)
+        self.outbox.put(message)
+        for feed in self.inbox.get() or ():
+            assert isinstance(feed, FeedState)
+            self.feeds.append(feed)
+
+    def poll(self, feed: FeedState, depth: int) -> None:
+        page = None
+        try:
+            page = self.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified,
+                              accept=FEED_ACCEPT)
+            poll = (Poll(feed.url, not_modified=True, etag=page.etag,
+                         last_modified=page.last_modified)
+                    if page.not_modified else
+                    parse_feed(page.content, url=page.final_url, content_type=page.content_type,
+                               timezone=self.spec.timezone, etag=page.etag,
+                               last_modified=page.last_modified))
+        except BriefingsError as exc:
+            self.outbox.put(Polled(self.spec.slug, feed, None, page, exc))
+            return
+        self.outbox.put(Polled(self.spec.slug, feed, poll, page, None))
+        if depth == 0:
+            for child in poll.children[:MAX_CHILD_SITEMAPS]:
+                self.feeds.append(FeedState(feed.feed_id, child, "", ""))
+
+    def fetch_page(self, job: Job) -> None:
+        try:
+            page = self.fetch(job.url, etag=job.etag, last_modified=job.last_modified)
+        except BriefingsError as exc:
+            self.outbox.put(Fetched(self.spec.slug, job, None, None, exc))
+            return
+        if page.not_modified:
+            self.outbox.put(Fetched(self.spec.slug, job, page, None, None))
+            return
+        hints = ExtractHints(
+            timezone=self.spec.timezone, language=self.spec.language, sections=self.spec.sections,
+            full_text=self.spec.full_text, site_name=self.spec.name, entry=job.entry,
+        )
+        slug = self.spec.slug
+
+        def done(article: Article | None, error: BriefingsError | None) -> None:
+            self.outbox.put(Fetched(slug, job, page, article, error))
+
+        self.pool.submit(page, hints, done)
+
+
+class Ingest:
+    """One run of the ingest job over some sources; `run()` returns the report."""
+
+    def __init__(self, sources: Iterable[Source], *, fetcher: Fetcher, pool: ExtractionPool,
+                 threads: int = 8, max_entries: int = 200, entry_retries: int = 3,
+                 max_age: timedelta | None = timedelta(days=7),
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        self.sources = {s.slug: s for s in sources if s.enabled}
+        self.fetcher = fetcher
+        self.pool = pool
+        self.threads = max(1, threads)
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self.entry_retries = entry_retries
+        self.progress = progress or (lambda done, total: None)
+        self.report = Report({slug: Tally() for slug in self.sources})
+        self.outbox: queue.Queue[Any] = queue.Queue()
+        self.workers: dict[str, SourceWorker] = {}
+        self.feed_ok: dict[str, bool] = {}
+        self.jobs_total = 0
+        self.jobs_done = 0
+
+    def run(self) -> Report:
+        started = timezone.now()
+        pending = list(self.sources.values())
+        running = 0
+        while pending or running or self.jobs_done < self.jobs_total:
+            while pending and running < self.threads:
+                self.start(pending.pop(0))
+                running += 1
+            message = self.outbox.get()
+            if isinstance(message, SourceDone):
+                running -= 1
+                self.jobs_total -= message.abandoned
+                if message.crash:
+                    self.report.sources[message.slug].error = f"crashed: {message.crash}"
+                self.finish_source(message.slug)
+            else:
+                self.handle(message)
+        self.report.seconds = (timezone.now() - started).total_seconds()
+        return self.report
+
+    def start(self, source: Source) -> None:
+        feeds = [FeedState(f.id, f.url, f.etag, f.last_modified)
+                 for f in source.feeds.filter(enabled=True).order_by("id")]
+        worker = SourceWorker(source.spec(), feeds, self.fetcher, self.pool, self.outbox)
+        self.workers[source.slug] = worker
+        self.feed_ok[source.slug] = False
+        self.report.sources[source.slug].feeds = len(feeds)
+        threading.Thread(target=worker.run, name=f"ingest-{source.slug}", daemon=True).start()
+
+    def handle(self, message: Any) -> None:
+        if isinstance(message, Polled):
+            jobs = self.on_polled(message)
+            self.jobs_total += len(jobs)
+            self.progress(self.jobs_done, self.jobs_total)
+            self.workers[message.slug].inbox.put(jobs)
+        elif isinstance(message, Discovered):
+            self.workers[message.slug].inbox.put(self.on_discovered(message))
+        elif isinstance(message, Fetched):
+            self.on_fetched(message)
+            self.jobs_done += 1
+            self.progress(self.jobs_done, self.jobs_total)
+
+    def log_fetch(self, source: Source, url: str, kind: str, page: Page | None,
+                  error: BriefingsError | None) -> None:
+        status = page.status if page else getattr(error, "status", None)
+        FetchLog.objects.create(
+            source=source, url=url[:1000], kind=kind, status=status or None,
+            reason=error.reason if error else "", message=str(error) if error else "",
+            bytes=len(page.content) if page else 0, elapsed=page.elapsed if page else 0.0,
+            fetched_at=(page.fetched_at if page and page.fetched_at else timezone.now()),
+        )
+
+    def on_discovered(self, message: Discovered) -> list[FeedState]:
+        source = self.sources[message.slug]
+        if not (message.feeds or message.sitemaps):
+            self.report.sources[source.slug].error = (
+                f"discovery: {message.error}" if message.error else "discovery found no feed")
+        states = []
+        for url, kind in [*((u, Feed.FEED) for u in message.feeds),
+                          *((u, Feed.SITEMAP) for u in message.sitemaps)]:
+            feed, _ = Feed.objects.get_or_create(
+                source=source, url=url[:1000], defaults={"kind": kind, "discovered": True}
+            )
+            states.append(FeedState(feed.id, feed.url, feed.etag, feed.last_modified))
+        self.report.sources[source.slug].feeds = len(states)
+        return states
+
+    def on_polled(self, message: Polled) -> list[Job]:
+        source = self.sources[message.slug]
+        tally = self.report.sources[source.slug]
+        self.log_fetch(source, message.feed.url, FetchLog.FEED, message.page, message.error)
+        feed = Feed.objects.get(id=message.feed.feed_id)
+        is_child = feed.url != message.feed.url
+        now = timezone.now()
+        if message.error or message.poll is None:
+            error = message.error or FeedError("no result")
+            if not is_child:
+                feed.last_error, feed.last_error_reason = str(error), error.reason
+                feed.consecutive_failures += 1
+                feed.last_polled_at = now
+                feed.last_status = getattr(message.page, "status", None)
+                feed.save()
+            tally.feeds_failed += 1
+            return []
+        self.feed_ok[source.slug] = True
+        poll = message.poll
+        if not is_child:
+            feed.last_polled_at, feed.last_error, feed.last_error_reason = now, "", ""
+            feed.consecutive_failures = 0
+            feed.last_status = message.page.status if message.page else None
+            if poll.not_modified:
+                feed.not_modified_count += 1
+            else:
+                feed.etag, feed.last_modified = poll.etag, poll.last_modified
+                feed.last_entries = len(poll.entries)
+                feed.title = feed.title or poll.title[:300]
+            feed.save()
+        if poll.not_modified:
+            tally.feeds_not_modified += 1
+            return []
+        return self.plan(source, feed, poll.entries)
+
+    def plan(self, source: Source, feed: Feed, entries: Sequence[FeedEntry]) -> list[Job]:
+        """Which entries need a fetch: new ones, updated ones, and failures not yet given up."""
+        tally = self.report.sources[source.slug]
+        oldest = timezone.now() - self.max_age if self.max_age else None
+        dated = [e for e in entries
+                 if oldest is None or (e.published or e.updated or oldest) >= oldest]
+        newest = sorted(dated, key=lambda e: e.published or e.updated or datetime.min.replace(
+            tzinfo=UTC), reverse=True)[: self.max_entries]
+        by_url = {canonical_url(e.url): e for e in newest}
+        known = {e.url: e for e in Entry.objects.filter(source=source, url__in=list(by_url))
+                 .select_related("article")}
+        jobs = []
+        for url, item in by_url.items():
+            row = known.get(url)
+            if row is None:
+                row = Entry.objects.create(
+                    source=source, feed=feed, url=url, title=item.title[:500],
+                    published=item.published, entry_updated=item.updated or item.published,
+                )
+                jobs.append(Job(row.id, item.url, item))
+                continue
+            stamp = item.updated or item.published
+            if row.state in (Entry.STORED, Entry.DUPLICATE):
+                if stamp and row.entry_updated and stamp > row.entry_updated and row.article:
+                    jobs.append(Job(row.id, item.url, item, row.article.etag,
+                                    row.article.last_modified))
+                else:
+                    tally.unchanged += 1
+            elif row.state == Entry.GIVEN_UP:
+                tally.failed += 1
+            else:
+                jobs.append(Job(row.id, item.url, item))
+        return jobs
+
+    def on_fetched(self, message: Fetched) -> None:
+        source = self.sources[message.slug]
+        tally = self.report.sources[source.slug]
+        self.log_fetch(source, message.job.url, FetchLog.PAGE, message.page,
+                       message.error if message.page is None else None)
+        entry = Entry.objects.get(id=message.job.entry_id)
+        entry.attempts += 1
+        entry.last_attempt_at = timezone.now()
+        stamp = message.job.entry.updated or message.job.entry.published
+        if message.error is not None:
+            entry.error, entry.error_reason = str(message.error), message.error.reason
+            retry = entry.attempts < self.entry_retries and entry.state != Entry.STORED
+            if entry.state not in (Entry.STORED, Entry.DUPLICATE):
+                entry.state = Entry.FAILED if retry else Entry.GIVEN_UP
+            entry.save()
+            tally.failed += 1
+            log.info("%s: %s: %s", source.slug, message.job.url, message.error)
+            return
+        if message.article is None:  # 304: the page did not change
+            entry.entry_updated = stamp or entry.entry_updated
+            entry.save()
+            tally.unchanged += 1
+            return
+        assert message.page is not None
+        outcome = store_article(source, message.article, message.page)
+        entry.article = outcome.article
+        entry.state = Entry.DUPLICATE if outcome.kind == StoreOutcome.DUPLICATE else Entry.STORED
+        entry.entry_updated = stamp or entry.entry_updated
+        entry.error, entry.error_reason = "", ""
+        entry.save()
+        counted = StoreOutcome.DUPLICATE if outcome.kind == StoreOutcome.REPLACED else outcome.kind
+        setattr(tally, counted, getattr(tally, counted) + 1)
+
+    def finish_source(self, slug: str) -> None:
+        source = self.sources[slug]
+        tally = self.report.sources[slug]
+        now = timezone.now()
+        source.last_ingest_at = now
+        if self.feed_ok.get(slug):
+            source.last_success_at, source.consecutive_failures = now, 0
+            source.last_error = source.last_error_reason = ""
+        else:
+            feed = source.feeds.exclude(last_error="").order_by("-last_polled_at").first()
+            tally.error = tally.error or (feed.last_error if feed else "no feed found")
+            source.last_error = tally.error
+            source.last_error_reason = feed.last_error_reason if feed else "no-feed"
+            source.consecutive_failures += 1
+        source.save()

@@ -1,0 +1,92 @@
+"""Articles and the feed entries that point at them.
+
+An `Entry` is one URL a feed announced; it carries the fate of that page (fetched, failed, a
+duplicate of an article we already hold). An `Article` is stored once per canonical URL and once
+per body: an entry whose page has the body of a stored article points at that article.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from briefings.sources.models import Feed, Source
+
+
+class Article(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    url = models.URLField(max_length=1000, help_text="The URL we fetched.")
+    canonical_url = models.URLField(max_length=1000, unique=True)
+    title = models.CharField(max_length=500)
+    standfirst = models.TextField(blank=True)
+    authors = models.JSONField(default=list, blank=True)
+    published = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated = models.DateTimeField(null=True, blank=True)
+    section = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    image = models.URLField(max_length=1000, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    paywalled = models.BooleanField(default=False)
+    html = models.TextField(blank=True, help_text="Sanitised body HTML.")
+    text = models.TextField(blank=True)
+    body_hash = models.CharField(max_length=64, db_index=True)
+    extractor = models.CharField(max_length=60)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+
+    fetched_at = models.DateTimeField(help_text="When the stored version was fetched.")
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="Last time the body changed.")
+    versions = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        indexes = [models.Index(fields=["source", "-published"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def when(self):
+        """The time to sort and show: published, else when we first saw it."""
+        return self.published or self.first_seen_at
+
+
+class Entry(models.Model):
+    """A URL announced by a feed, and what became of it."""
+
+    PENDING = "pending"
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+    GIVEN_UP = "given-up"
+    STATES = [
+        (PENDING, "pending"),
+        (STORED, "stored as an article"),
+        (DUPLICATE, "same body as a stored article"),
+        (FAILED, "failed; retried on the next ingest"),
+        (GIVEN_UP, "failed too often"),
+    ]
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="entries")
+    feed = models.ForeignKey(Feed, on_delete=models.SET_NULL, null=True, related_name="entries")
+    url = models.URLField(max_length=1000, help_text="Canonical form of the announced URL.")
+    title = models.CharField(max_length=500, blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    entry_updated = models.DateTimeField(null=True, blank=True, help_text="As the feed gave it.")
+    state = models.CharField(max_length=12, choices=STATES, default=PENDING, db_index=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    error_reason = models.CharField(max_length=40, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "url"], name="entry_unique_url")]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.state})"

@@ -1,0 +1,1 @@
+"""Framework-free pipeline stages: pure functions over the frozen types in `types`."""

@@ -1,0 +1,9 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, str]:
+    return {
+        "site_name": settings.BRIEFINGS["site_name"],
+        "tagline": settings.BRIEFINGS["tagline"],
+    }

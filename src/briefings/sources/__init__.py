@@ -1,0 +1,1 @@
+"""Sources: the newspapers we poll, their feeds and their fetch health."""

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+
+from briefings.site import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("article/<int:pk>/", views.article, name="article"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "briefings.site.views.not_found"
