@@ -85,7 +85,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest body we read, after decompression; longer ones fail as too-large."),
     Setting("fetch_retries", _positive_int, 3, "Retries after a 5xx, 429 or timeout."),
     Setting("fetch_max_redirects", _positive_int, 5, "Redirects followed before giving up."),
-    Setting("fetch_threads", _positive_int, 8,
+    Setting("fetch_threads", _positive_int, 32,
             "Sources fetched at once (each host still gets one request at a time)."),
     Setting("default_delay", _positive_float, 1.0,
             "Minimum seconds between two requests to one host, unless a source sets its own."),

@@ -2,6 +2,10 @@
 
 Extraction is the CPU-heavy stage; processes let it use every core while the fetch threads wait
 on the network. A crash inside the extractor becomes an ExtractError for that page only.
+
+The workers are forked when the pool is made, before the ingest starts its threads, so they
+start at once with the extractor already imported (a fresh interpreter would spend a second or
+more importing trafilatura). Where fork is not available they are spawned instead.
 """
 
 from __future__ import annotations
@@ -33,16 +37,23 @@ def worker_count(setting: int) -> int:
     return setting or os.cpu_count() or 1
 
 
+def _ready() -> bool:
+    return True
+
+
 class ExtractionPool:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
+        if workers > 1:
+            self._pool()
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["briefings.pipeline.extract"])
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._executor.submit(_ready).result()  # fork every worker now, while we are alone
         return self._executor
 
     def submit(self, page: Page, hints: ExtractHints, done: Done) -> None:

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from briefings.errors import BriefingsError, FeedError
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.models import Entry
-from briefings.newsroom.store import StoreOutcome, store_article
+from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
 from briefings.pipeline.fetch import Fetcher
 from briefings.pipeline.poll import parse_feed
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page, Poll, SourceSpec
@@ -213,14 +215,15 @@ class SourceWorker:
         def done(article: Article | None, error: BriefingsError | None) -> None:
             self.outbox.put(Fetched(slug, job, page, article, error))
 
-        self.pool.submit(page, hints, done)
+        # The extractor reads the decoded text; the raw bytes need not cross to its process.
+        self.pool.submit(replace(page, content=b""), hints, done)
 
 
 class Ingest:
     """One run of the ingest job over some sources; `run()` returns the report."""
 
     def __init__(self, sources: Iterable[Source], *, fetcher: Fetcher, pool: ExtractionPool,
-                 threads: int = 8, max_entries: int = 200, entry_retries: int = 3,
+                 threads: int = 32, max_entries: int = 200, entry_retries: int = 3,
                  max_age: timedelta | None = timedelta(days=7),
                  progress: Callable[[int, int], None] | None = None) -> None:
         self.sources = {s.slug: s for s in sources if s.enabled}
@@ -237,8 +240,22 @@ class Ingest:
         self.feed_ok: dict[str, bool] = {}
         self.jobs_total = 0
         self.jobs_done = 0
+        self.entries: dict[int, Entry] = {}  # the rows of the entries being fetched
+        self.logs: list[FetchLog] = []  # written in bulk with each batch
+        self.dirty: dict[int, Entry] = {}  # entries changed in this batch, saved in bulk
+        self.index = ArticleIndex(())
 
     def run(self) -> Report:
+        # The main thread's store calls release the interpreter lock inside SQLite; a short
+        # switch interval lets it take the lock back promptly from the busy fetch threads.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.001)
+        try:
+            return self._run()
+        finally:
+            sys.setswitchinterval(interval)
+
+    def _run(self) -> Report:
         started = timezone.now()
         pending = list(self.sources.values())
         running = 0
@@ -246,15 +263,23 @@ class Ingest:
             while pending and running < self.threads:
                 self.start(pending.pop(0))
                 running += 1
-            message = self.outbox.get()
-            if isinstance(message, SourceDone):
-                running -= 1
-                self.jobs_total -= message.abandoned
-                if message.crash:
-                    self.report.sources[message.slug].error = f"crashed: {message.crash}"
-                self.finish_source(message.slug)
-            else:
-                self.handle(message)
+            with transaction.atomic():  # one commit per batch of messages, not per row
+                messages = self.batch()
+                self.index = ArticleIndex(m.article for m in messages
+                                          if isinstance(m, Fetched) and m.article)
+                for message in messages:
+                    if isinstance(message, SourceDone):
+                        running -= 1
+                        self.jobs_total -= message.abandoned
+                        if message.crash:
+                            self.report.sources[message.slug].error = f"crashed: {message.crash}"
+                        self.finish_source(message.slug)
+                    else:
+                        self.handle(message)
+                FetchLog.objects.bulk_create(self.logs)
+                self.logs.clear()
+                save_entries(self.dirty.values())
+                self.dirty.clear()
         self.report.seconds = (timezone.now() - started).total_seconds()
         return self.report
 
@@ -266,6 +291,16 @@ class Ingest:
         self.feed_ok[source.slug] = False
         self.report.sources[source.slug].feeds = len(feeds)
         threading.Thread(target=worker.run, name=f"ingest-{source.slug}", daemon=True).start()
+
+    def batch(self, most: int = 64) -> list[Any]:
+        """The next message (waiting for it), and whatever else has already arrived."""
+        messages = [self.outbox.get()]
+        while len(messages) < most:
+            try:
+                messages.append(self.outbox.get_nowait())
+            except queue.Empty:
+                break
+        return messages
 
     def handle(self, message: Any) -> None:
         if isinstance(message, Polled):
@@ -283,12 +318,12 @@ class Ingest:
     def log_fetch(self, source: Source, url: str, kind: str, page: Page | None,
                   error: BriefingsError | None) -> None:
         status = page.status if page else getattr(error, "status", None)
-        FetchLog.objects.create(
+        self.logs.append(FetchLog(
             source=source, url=url[:1000], kind=kind, status=status or None,
             reason=error.reason if error else "", message=str(error) if error else "",
             bytes=len(page.content) if page else 0, elapsed=page.elapsed if page else 0.0,
             fetched_at=(page.fetched_at if page and page.fetched_at else timezone.now()),
-        )
+        ))
 
     def on_discovered(self, message: Discovered) -> list[FeedState]:
         source = self.sources[message.slug]
@@ -351,19 +386,23 @@ class Ingest:
         by_url = {canonical_url(e.url): e for e in newest}
         known = {e.url: e for e in Entry.objects.filter(source=source, url__in=list(by_url))
                  .select_related("article")}
+        fresh = Entry.objects.bulk_create([
+            Entry(source=source, feed=feed, url=url, title=item.title[:500],
+                  published=item.published, entry_updated=item.updated or item.published)
+            for url, item in by_url.items() if url not in known
+        ])
         jobs = []
+        for row in fresh:
+            self.entries[row.id] = row
+            jobs.append(Job(row.id, by_url[row.url].url, by_url[row.url]))
         for url, item in by_url.items():
             row = known.get(url)
             if row is None:
-                row = Entry.objects.create(
-                    source=source, feed=feed, url=url, title=item.title[:500],
-                    published=item.published, entry_updated=item.updated or item.published,
-                )
-                jobs.append(Job(row.id, item.url, item))
                 continue
             stamp = item.updated or item.published
             if row.state in (Entry.STORED, Entry.DUPLICATE):
                 if stamp and row.entry_updated and stamp > row.entry_updated and row.article:
+                    self.entries[row.id] = row
                     jobs.append(Job(row.id, item.url, item, row.article.etag,
                                     row.article.last_modified))
                 else:
@@ -371,6 +410,7 @@ class Ingest:
             elif row.state == Entry.GIVEN_UP:
                 tally.failed += 1
             else:
+                self.entries[row.id] = row
                 jobs.append(Job(row.id, item.url, item))
         return jobs
 
@@ -379,7 +419,7 @@ class Ingest:
         tally = self.report.sources[source.slug]
         self.log_fetch(source, message.job.url, FetchLog.PAGE, message.page,
                        message.error if message.page is None else None)
-        entry = Entry.objects.get(id=message.job.entry_id)
+        entry = self.entries.pop(message.job.entry_id)
         entry.attempts += 1
         entry.last_attempt_at = timezone.now()
         stamp = message.job.entry.updated or message.job.entry.published
@@ -388,22 +428,22 @@ class Ingest:
             retry = entry.attempts < self.entry_retries and entry.state != Entry.STORED
             if entry.state not in (Entry.STORED, Entry.DUPLICATE):
                 entry.state = Entry.FAILED if retry else Entry.GIVEN_UP
-            entry.save()
+            self.dirty[entry.id] = entry
             tally.failed += 1
             log.info("%s: %s: %s", source.slug, message.job.url, message.error)
             return
         if message.article is None:  # 304: the page did not change
             entry.entry_updated = stamp or entry.entry_updated
-            entry.save()
+            self.dirty[entry.id] = entry
             tally.unchanged += 1
             return
         assert message.page is not None
-        outcome = store_article(source, message.article, message.page)
+        outcome = store_article(source, message.article, message.page, self.index)
         entry.article = outcome.article
         entry.state = Entry.DUPLICATE if outcome.kind == StoreOutcome.DUPLICATE else Entry.STORED
         entry.entry_updated = stamp or entry.entry_updated
         entry.error, entry.error_reason = "", ""
-        entry.save()
+        self.dirty[entry.id] = entry
         counted = StoreOutcome.DUPLICATE if outcome.kind == StoreOutcome.REPLACED else outcome.kind
         setattr(tally, counted, getattr(tally, counted) + 1)
 

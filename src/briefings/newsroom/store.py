@@ -1,13 +1,16 @@
 """Writing an extracted article: once per canonical URL, once per body.
 
-Called only from the ingest's main thread, so SQLite sees one writer.
+Called only from the ingest's main thread, so SQLite sees one writer. The stored articles a batch
+of pages may collide with are looked up in one query (`ArticleIndex`), not one per page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from briefings.newsroom.models import Article as ArticleRow
@@ -47,6 +50,26 @@ def _values(article: Article, page: Page) -> dict[str, object]:
     return values
 
 
+class ArticleIndex:
+    """Stored articles by canonical URL and by body hash, for the articles about to be stored."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        articles = list(articles)
+        urls = {a.canonical_url for a in articles}
+        hashes = {a.body_hash for a in articles}
+        self.by_url: dict[str, ArticleRow] = {}
+        self.by_hash: dict[str, ArticleRow] = {}
+        if articles:
+            rows = ArticleRow.objects.filter(
+                Q(canonical_url__in=urls) | Q(body_hash__in=hashes)).order_by("id")
+            for row in rows:
+                self.add(row)
+
+    def add(self, row: ArticleRow) -> None:
+        self.by_url[row.canonical_url] = row
+        self.by_hash.setdefault(row.body_hash, row)
+
+
 def _more_original(new: Article, held: ArticleRow) -> bool:
     """Of two identical bodies, the one without a credit line, else the earlier, is the original."""
     if bool(new.credit) != bool(held.credit):
@@ -56,10 +79,15 @@ def _more_original(new: Article, held: ArticleRow) -> bool:
     return False
 
 
-@transaction.atomic
-def store_article(source: Source, article: Article, page: Page) -> StoreOutcome:
-    """Insert, update or recognise `article`; re-storing the same article changes nothing."""
-    existing = ArticleRow.objects.filter(canonical_url=article.canonical_url).first()
+def store_article(source: Source, article: Article, page: Page,
+                  index: ArticleIndex | None = None) -> StoreOutcome:
+    """Insert, update or recognise `article`; re-storing the same article changes nothing.
+
+    Call it inside a transaction: the ingest wraps each batch of pages in one. `index` must
+    have been built with this article among those it was made for.
+    """
+    index = index or ArticleIndex([article])
+    existing = index.by_url.get(article.canonical_url)
     if existing is not None:
         if existing.body_hash == article.body_hash and existing.title == article.title[:500]:
             return StoreOutcome(StoreOutcome.UNCHANGED, existing)
@@ -75,8 +103,9 @@ def store_article(source: Source, article: Article, page: Page) -> StoreOutcome:
         existing.changed_at = now
         existing.versions += 1
         existing.save()
+        index.by_hash.setdefault(existing.body_hash, existing)
         return StoreOutcome(StoreOutcome.UPDATED, existing)
-    twin = ArticleRow.objects.filter(body_hash=article.body_hash).order_by("id").first()
+    twin = index.by_hash.get(article.body_hash)
     if twin is not None:
         if not _more_original(article, twin):
             return StoreOutcome(StoreOutcome.DUPLICATE, twin)
@@ -86,8 +115,32 @@ def store_article(source: Source, article: Article, page: Page) -> StoreOutcome:
             setattr(twin, name, value)
         twin.source, twin.canonical_url = source, article.canonical_url[:1000]
         twin.save()
+        index.add(twin)
         return StoreOutcome(StoreOutcome.REPLACED, twin)
     row = ArticleRow.objects.create(
         source=source, canonical_url=article.canonical_url[:1000], **_values(article, page)
     )
+    index.add(row)
     return StoreOutcome(StoreOutcome.NEW, row)
+
+
+ENTRY_FIELDS = ("attempts", "last_attempt_at", "state", "article", "entry_updated", "error",
+                "error_reason")
+
+
+def save_entries(entries: Iterable[Entry]) -> None:
+    """Write the ingest's entry fields of many rows in one executemany.
+
+    Django's bulk_update builds one CASE expression per field and row, which costs more than
+    the whole page's extraction for a batch of a few dozen entries.
+    """
+    fields = [Entry._meta.get_field(name) for name in ENTRY_FIELDS]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(Entry._meta.db_table)} SET "
+           + ", ".join(f"{quote(f.column)} = %s" for f in fields)
+           + f" WHERE {quote(Entry._meta.pk.column)} = %s")
+    rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] + [e.pk]
+            for e in entries]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
