@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -38,13 +39,17 @@ def demo_once(env: dict[str, str]) -> dict[str, object]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_demo_once_ingests_every_sample_paper(demo_once: dict[str, object]) -> None:
+def test_demo_once_ingests_every_sample_paper(demo_once: dict[str, object],
+                                              env: dict[str, str]) -> None:
     truth = load_truth()
     identical = len(truth.copies)  # at most this many copies fold into their originals
     assert demo_once["sources"] == len(truth.content.papers) == 10
     assert demo_once["failed"] == 0 and demo_once["sources_failed"] == 0
     assert len(truth.content.articles) - identical <= demo_once["articles"] <= len(
         truth.content.articles)
+    database = Path(env["BRIEFINGS_HOME"]) / "demo" / "briefings.sqlite3"
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def free_port() -> int:

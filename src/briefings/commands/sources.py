@@ -49,13 +49,15 @@ def list_sources() -> int:
     from briefings.sources.models import Source
 
     sources = list(Source.objects.prefetch_related("feeds").all())
-    width = max([len("source"), *(len(s.name) for s in sources)])
-    print(f"{'source':<{width}}  {'slug':<22} {'country':<7} {'health':<8} "
+    from briefings.newsroom.runner import columns, pad
+
+    width = max([len("source"), *(columns(s.name) for s in sources)])
+    print(f"{pad('source', width)}  {'slug':<22} {'country':<7} {'health':<8} "
           f"{'feeds':>5}  last ingest       error")
     for s in sources:
         feeds = sum(1 for f in s.feeds.all() if f.enabled)
         last = s.last_ingest_at.strftime("%Y-%m-%d %H:%M") if s.last_ingest_at else "never"
-        print(f"{s.name:<{width}}  {s.slug:<22} {s.country:<7} {s.health:<8} {feeds:>5}  "
+        print(f"{pad(s.name, width)}  {s.slug:<22} {s.country:<7} {s.health:<8} {feeds:>5}  "
               f"{last:<17} {s.last_error[:60]}")
     print(f"{len(sources)} sources")
     return 0

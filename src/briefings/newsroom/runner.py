@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -64,18 +65,29 @@ COLUMNS = ("new", "updated", "unchanged", "duplicate", "failed", "feeds_not_modi
            "feeds_failed")
 
 
+def columns(text: str) -> int:
+    """Terminal columns `text` takes: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - columns(text))
+
+
 def format_report(report: Report) -> str:
     """A table: one row per source with its counts and error, then the totals."""
     names = {s.slug: s.name for s in Source.objects.filter(slug__in=list(report.sources))}
-    width = max([len("source"), *(len(n) for n in names.values())])
+    width = max([len("source"), *(columns(n) for n in names.values())])
     heads = ("new", "upd", "same", "dup", "fail", "304", "feed!")
-    lines = [f"{'source':<{width}}  " + " ".join(f"{h:>5}" for h in heads)]
+    lines = [pad("source", width) + "  " + " ".join(f"{h:>5}" for h in heads)]
     for slug, tally in sorted(report.sources.items(), key=lambda kv: names.get(kv[0], kv[0])):
         cells = " ".join(f"{getattr(tally, c):>5}" for c in COLUMNS)
         error = f"  {tally.error[:80]}" if tally.error else ""
-        lines.append(f"{names.get(slug, slug):<{width}}  {cells}{error}")
+        lines.append(f"{pad(names.get(slug, slug), width)}  {cells}{error}")
     totals = " ".join(f"{report.total(c):>5}" for c in COLUMNS)
-    lines.append(f"{'total':<{width}}  {totals}  in {report.seconds:.1f} s")
+    lines.append(f"{pad('total', width)}  {totals}  in {report.seconds:.1f} s")
+    lines.append("columns: new, updated, unchanged, duplicate and failed pages; "
+                 "feeds answered 304; feeds failed")
     return "\n".join(lines)
 
 
