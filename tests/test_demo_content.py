@@ -205,3 +205,26 @@ def test_names_toml_must_not_share_a_spelling(tmp_path: Path) -> None:
     assert load_names(tmp_path / "none.toml") == ()
     assert build_truth(load_content(tmp_path)).people == ()
 
+
+
+def test_the_sample_corpus_meets_its_brief() -> None:
+    """At least 8 papers in different templates and feed dialects, GB2312/Shift_JIS and CJK
+    papers, ~120 articles over 3 days (10+ per paper), 12+ events of 2 to 5 papers, 6+ copies
+    with a credit line, and people spelt differently across papers."""
+    papers = load_papers()
+    content = load_content()
+    truth = load_truth()
+    assert len(papers) >= 8 and len({p.template for p in papers}) >= 5
+    assert {"rss2", "atom", "news-sitemap"} <= {p.feed.removesuffix("-full") for p in papers}
+    assert {"gb2312", "shift_jis"} & {p.encoding for p in papers}
+    assert {"zh", "ja", "ko"} & {p.language for p in papers}
+    assert len(content.articles) >= 115
+    assert max(a.hours_ago for a in content.articles) > 48
+    assert min(len(content.of_paper(p.slug)) for p in papers) >= 10
+    sizes = [len({key.split("/")[0] for key in keys}) for keys in truth.events.values()]
+    assert sum(2 <= size <= 5 for size in sizes) >= 12
+    assert len(truth.copies) >= 6
+    assert all(truth.article(key).credit.startswith("By ") for key in truth.copies)
+    variants = [group for group in truth.people if len(group) > 1]
+    assert len(variants) >= 4
+    assert any({"Ri Song-chol", "Ri Song Chol"} <= group for group in variants)

@@ -444,6 +444,11 @@ class Ingest:
         entry.entry_updated = stamp or entry.entry_updated
         entry.error, entry.error_reason = "", ""
         self.dirty[entry.id] = entry
+        if outcome.kind == StoreOutcome.REPLACED:
+            # The copy that held this row became a duplicate; so must its unsaved entry.
+            for other in self.dirty.values():
+                if other.article_id == outcome.article.id and other is not entry:
+                    other.state = Entry.DUPLICATE
         counted = StoreOutcome.DUPLICATE if outcome.kind == StoreOutcome.REPLACED else outcome.kind
         setattr(tally, counted, getattr(tally, counted) + 1)
 

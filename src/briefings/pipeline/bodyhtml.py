@@ -10,13 +10,12 @@ turning into a space.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from html import escape
 
 from lxml.etree import _Element
 
-from briefings.pipeline.bylines import clean_text, collapse
+from briefings.pipeline.bylines import clean_text
 from briefings.pipeline.urls import absolute_url
 
 CONTAINERS = frozenset({"div", "section", "article", "main", "body", "doc", "header", "footer",
@@ -29,6 +28,8 @@ IMAGES = frozenset({"graphic", "img"})
 BREAKS = frozenset({"lb", "br", "hr"})
 EMPHASIS = {"em": "em", "i": "i", "strong": "strong", "b": "b", "#i": "em", "#b": "strong"}
 BLOCKISH = CONTAINERS | PARAGRAPHS | HEADINGS | LISTS | QUOTES | {"item", "li", "table", "figure"}
+LAYOUT_TEXT = 1500  # characters of one table cell: more is a page's column, not a datum
+PROSE_LINE = 200  # a line this long between `<br>`s is a paragraph, not an address line
 NEWLINE = "\ue000"  # stands for a hard line break while whitespace is being collapsed
 
 
@@ -58,6 +59,31 @@ def blocks_text(blocks: list[Block]) -> str:
     return "\n\n".join(block.text for block in blocks if block.text)
 
 
+def _layout(table: _Element) -> bool:
+    """Whether a table lays out a page rather than holding data: a cell holds a heading,
+    several paragraphs or a long run of text."""
+    for cell in table.iter("cell", "td", "th"):
+        if any(_tag(child) in HEADINGS for child in cell):
+            return True
+        if sum(_tag(child) == "p" for child in cell) >= 2:
+            return True
+        if len("".join(cell.itertext())) > LAYOUT_TEXT:
+            return True
+    return False
+
+
+def _lines(block: Block) -> list[Block]:
+    """A paragraph of `<br>`-separated lines, one of them prose-long, as one block per line."""
+    lines = block.text.split("\n")
+    if block.kind != "p" or len(lines) < 2 or max(map(len, lines)) < PROSE_LINE:
+        return [block]
+    parts = [part for part in block.html[3:-4].split("<br>") if part.strip()]
+    if len(parts) != len(lines):
+        return [block]
+    pairs = zip(parts, lines, strict=True)
+    return [Block("p", f"<p>{part.strip()}</p>", line) for part, line in pairs]
+
+
 def _tag(element: _Element) -> str:
     tag = element.tag
     return tag.lower() if isinstance(tag, str) else ""
@@ -75,7 +101,7 @@ def _html_text(text: str | None) -> str:
 
 def _html(markup: str) -> str:
     """A block's markup with its whitespace collapsed once (tags hold no spaces that matter)."""
-    return unicodedata.normalize("NFC", collapse(markup)).strip()
+    return clean_text(markup)
 
 
 def _plain(text: str) -> str:
@@ -127,7 +153,10 @@ class _Builder:
                 self.add("blockquote", *self.inline_content(child))
             elif tag == "table":
                 self.flush()
-                self.table(child)
+                if _layout(child):
+                    self.layout(child)
+                else:
+                    self.table(child)
             elif tag in IMAGES or tag == "figure":
                 self.flush()
                 self.figure(child)
@@ -209,6 +238,15 @@ class _Builder:
         if items_html:
             self.blocks.append(Block(kind, f"<{kind}>{''.join(items_html)}</{kind}>",
                                      "\n".join(items_text)))
+
+    def layout(self, element: _Element) -> None:
+        """A layout table's cells read as containers; a cell of `<br>`-separated prose (old
+        table-built pages) gives one paragraph per line."""
+        for cell in element.iter("cell", "td", "th"):
+            start = len(self.blocks)
+            self.container(cell)
+            self.flush()
+            self.blocks[start:] = [line for block in self.blocks[start:] for line in _lines(block)]
 
     def table(self, element: _Element) -> None:
         rows_html, rows_text = [], []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 CJK_TIGHT = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 CJK_LINE_BREAK = re.compile(rf"(?<=[{CJK_TIGHT}])[ \t\r\f\v]*\n\s*(?=[{CJK_TIGHT}])")
@@ -23,6 +24,9 @@ CJK_PUNCTUATION_SPACE = re.compile(
 # the ideographic space U+3000 is kept: CJK headlines use it to separate phrases
 SPACES = re.compile(r"[^\S\u3000]+")
 INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# text whose highest character is below this holds no CJK, no U+3000 and of INVISIBLE only these
+CJK_START = "\u3000"
+INVISIBLE_BELOW_CJK = "\u200b\u200c\u200d\u2060"
 BY_PREFIX = re.compile(
     r"^(?:(?:(?:(?:written|reported|posted|text|words|story|compiled|edited)\s+)?by"
     r"|from|oleh|bởi|penulis|reporter|author)(?=[\s:：])"
@@ -110,15 +114,24 @@ CORPORATE_SUFFIX = re.compile(r"(?:社|電子版|电子版|web|online|digital|in
 def clean_text(text: str) -> str:
     """NFC, whitespace collapsed; no space is left between CJK characters that a line break or
     a collapsed break separated (CJK text has no spaces between words)."""
+    if text.isascii():
+        return " ".join(text.split())
+    if max(text) < CJK_START:  # no CJK and no U+3000: plain splitting does what collapse does
+        for char in INVISIBLE_BELOW_CJK:
+            if char in text:
+                text = text.replace(char, "")
+        return unicodedata.normalize("NFC", " ".join(text.split()))
     return unicodedata.normalize("NFC", collapse(text).strip())
 
 
 def collapse(text: str) -> str:
     """Whitespace runs as one space, except around CJK punctuation and across CJK line breaks."""
+    if text.isascii():  # most text: nothing invisible, nothing CJK
+        return SPACES.sub(" ", text)
     if "\n" in text:
         text = CJK_LINE_BREAK.sub("", text)
     text = SPACES.sub(" ", INVISIBLE.sub("", text))
-    return CJK_PUNCTUATION_SPACE.sub("", text) if not text.isascii() else text
+    return CJK_PUNCTUATION_SPACE.sub("", text)
 
 
 def name_key(name: str) -> str:
@@ -127,8 +140,11 @@ def name_key(name: str) -> str:
     return "".join(c for c in folded if c.isalnum())
 
 
+@lru_cache(maxsize=4096)
 def site_key(name: str) -> str:
-    """A site name reduced for comparison: "The Nikkei Online" and "nikkei" give one key."""
+    """A site name reduced for comparison: "The Nikkei Online" and "nikkei" give one key.
+
+    Cached: `is_site` compares against the same few site names many times per page."""
     return CORPORATE_SUFFIX.sub("", name_key(name).removeprefix("the"))
 
 
@@ -177,7 +193,8 @@ def split_byline(names: Iterable[str], site_names: Iterable[str]) -> tuple[list[
 def _clean_name(part: str) -> str:
     name = BY_PREFIX.sub("", part.strip(" \t-–—:：()[]【】「」\"'.·"))
     name = ROLE_SUFFIX.sub("", name).strip(" -–—,:")
-    if not name or name.casefold() in ROLES or NOT_A_NAME.search(name):
+    role = name.casefold()
+    if not name or role in ROLES or role.removesuffix("s") in ROLES or NOT_A_NAME.search(name):
         return ""
     if name.isascii() and name.islower() and " " not in name:
         return ""  # a CMS user name ("satter"), not a byline
@@ -233,7 +250,9 @@ def credit_in_text(first: str, last: str) -> str:
     if match and is_paper(match.group("paper")) and len(match.group("paper").split()) <= 4:
         return match.group("paper").strip()
     for line in (*first.split("\n")[:3], *last.split("\n")[-2:]):
-        match = SOURCE_IN_LINE.search(line) if len(line) <= SHORT_LINE else None
+        # the colon test first: most lines have none, and the regex is slow to say so
+        short = len(line) <= SHORT_LINE and (":" in line or "：" in line)
+        match = SOURCE_IN_LINE.search(line) if short else None
         if match:
             return match.group("paper").strip()
     match = TRAILING_CREDIT.search(last[-40:])

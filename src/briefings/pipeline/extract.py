@@ -11,13 +11,16 @@ search, dedupe and teasers. Pure: no clock, no network, no Django.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from lxml.html import HtmlElement
+from lxml.etree import ElementDefaultClassLookup, HTMLParser
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura import bare_extraction, load_html
+from trafilatura.settings import Extractor
 
 from briefings.errors import ConfigError, ExtractError
 from briefings.pipeline.bodyhtml import Block, blocks_html, blocks_text, body_blocks
@@ -37,6 +40,7 @@ from briefings.pipeline.furniture import trim_furniture
 from briefings.pipeline.headlines import SEPARATOR, choose_standfirst, choose_title, drop_title
 from briefings.pipeline.language import choose_language, script_language
 from briefings.pipeline.metadata import (
+    DATE_HINT,
     PageMeta,
     byline_texts,
     has_paywall_marker,
@@ -55,7 +59,21 @@ EXTRACTOR = f"briefings-extract/{VERSION}"
 GENERIC_SECTIONS = frozenset({"news", "home", "top", "article", "articles", "ニュース", "新闻",
                               "新聞", "뉴스", "홈", "berita", "tin tức", "trang chủ"})
 SHORT_LINE = 80  # a credit or byline line is at most this long
+INFO_SEPARATOR = re.compile(r"\s+[|·•]\s+")
+POSTED = re.compile(r"^(?:posted|published|updated|last updated|first published)\b", re.I)
 MIN_TEXT = 100  # characters; less is a navigation page or an error page, not an article
+# trafilatura's options, built once (reading its config per call costs as much as our metadata).
+# No URL: trafilatura would resolve links against the bare host ("/b" for "b" on "/a/page"),
+# while `body_blocks` resolves each one against the page itself.
+BODY_OPTIONS = Extractor(output_format="xml", comments=False, tables=True, formatting=True,
+                         links=True)
+# lxml.html calls a Python method to pick the class of every element it hands out, and
+# trafilatura has it hand out hundreds per page: a tenth of its time. In a document of this
+# parser every element is an HtmlElement without that call (form controls lose lxml's form
+# helpers, which neither trafilatura nor we use); trafilatura's copy of the tree inherits it.
+HTML_DOCUMENTS = HTMLParser()
+HTML_DOCUMENTS.set_element_class_lookup(ElementDefaultClassLookup(
+    element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
 
 
 def extract(page: Page, hints: ExtractHints = ExtractHints()) -> Article:  # noqa: B008
@@ -79,9 +97,9 @@ def extract(page: Page, hints: ExtractHints = ExtractHints()) -> Article:  # noq
     authors, papers, blocks = _people(meta, tree, anchor, blocks, site_names, entry)
     holders = [h for line in trimmed.notices if (h := wire_holder(line))]
     own = site_names + _title_affixes(meta.html_title, title)
-    cjk = script_language(blocks_text(blocks[:3])) in ("zh", "ja", "ko")
+    opening = blocks[:3]
     credit, blocks = _credit(blocks, papers + holders, own,
-                             lambda: source_texts(tree) if cjk else [])
+                             lambda: source_texts(tree) if _cjk(opening) else [])
     text = blocks_text(blocks)
     if len(text) < MIN_TEXT:
         raise ExtractError(f"the page holds no article text (only {len(text)} characters)",
@@ -125,25 +143,21 @@ def _zone(name: str) -> tzinfo:
 
 
 def _parse(page: Page) -> HtmlElement:
-    """The page's tree, parsed the way trafilatura would parse it, exactly once."""
+    """The page's tree, parsed the way trafilatura would parse it, exactly once, and moved
+    (not copied) into a document of `HTML_DOCUMENTS`."""
     if not page.text.strip():
         raise ExtractError("the page is empty", url=page.url)
-    tree = load_html(page.text)
-    if tree is None:
+    parsed = load_html(page.text)
+    if parsed is None:
         raise ExtractError("the page is not HTML", url=page.url)
+    tree = HTML_DOCUMENTS.makeelement(parsed.tag, parsed.attrib)
+    tree.text = parsed.text
+    tree.extend(parsed)
     return tree
 
 
 def _body(tree: HtmlElement, base: str) -> list[Block]:
-    document = bare_extraction(
-        tree,
-        url=base,
-        output_format="xml",
-        include_comments=False,
-        include_tables=True,
-        include_formatting=True,
-        include_links=True,
-    )
+    document = bare_extraction(tree, options=BODY_OPTIONS)
     if document is None or document.body is None:
         raise ExtractError("no article text found", url=base)
     blocks = body_blocks(document.body, base)
@@ -157,6 +171,10 @@ def _site_names(hints: ExtractHints, meta: PageMeta, base: str) -> list[str]:
     label = site_of(base).split(".")[0]
     names = [hints.site_name, *meta.site_names, label]
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _cjk(blocks: list[Block]) -> bool:
+    return script_language(blocks_text(blocks)) in ("zh", "ja", "ko")
 
 
 def _title_affixes(page_title: str, title: str) -> list[str]:
@@ -186,6 +204,12 @@ def _people(
         if found:
             people = found
             break
+    if blocks and len(blocks[0].text) <= SHORT_LINE and (bylines := _info_line(blocks[0].text)):
+        blocks = blocks[1:]
+        for line in bylines[1:]:
+            found, credited = split_byline([line], site_names)
+            people = people or found
+            papers = credited + papers
     if blocks and len(blocks[0].text) <= SHORT_LINE:
         line = blocks[0].text
         found, credited = split_byline([line], site_names) if BY_PREFIX.match(line) else ([], [])
@@ -212,6 +236,18 @@ def _people(
     return people, papers, blocks
 
 
+def _info_line(line: str) -> list[str]:
+    """An information line under a headline ("Posted on 26 November 2026 | By A"): its date
+    part then its byline parts, or [] when the line is anything else."""
+    parts = [p.strip() for p in INFO_SEPARATOR.split(line) if p.strip()]
+    if not parts or not DATE_HINT.search(parts[0]):
+        return []
+    if not POSTED.match(parts[0]) and len(DATE_HINT.sub("", parts[0])) > len(parts[0]) / 2:
+        return []
+    bylines = parts[1:]
+    return parts[:1] + bylines if all(BY_PREFIX.match(b) for b in bylines) else []
+
+
 def _known(names: list[str], people: list[str]) -> bool:
     known = {name_key(p) for p in people}
     return bool(known) and all(name_key(n) in known for n in names)
@@ -234,8 +270,9 @@ def _credit(
             if paper and not is_site(paper, site_names):
                 rest = blocks[1:] if index == 0 else blocks[:-1]
                 return credit_line(paper), rest
-    for last in reversed(blocks[-3:]):
-        paper = credit_in_text(blocks[0].text, last.text)
+    opening = credit_in_text(blocks[0].text, "") if blocks else ""
+    closings = (credit_in_text("", last.text) for last in reversed(blocks[-3:]))
+    for paper in (opening,) if opening else closings:
         if paper and not is_site(paper, site_names):
             return credit_line(paper), blocks
     for paper in papers:

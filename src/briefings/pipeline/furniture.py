@@ -20,6 +20,7 @@ FURNITURE = re.compile(
     r"|.{0,80}(?:無断転載|無断複製|転載禁止|무단\s*전재|무단\s*배포"
     r"|版权所有|版權所有|未经授权).{0,80}"
     r"|share(?: this| on \w+| via \w+)?(?: article| story| post)?|like this story\?.{0,60}"
+    r"|share\s*[:：].{0,120}|(?:write to|contact|e-?mail|reach) .{0,120}\S@\S.{0,60}"
     r"|tell us what you think.{0,20}|\d*\s*comments?|leave a comment|show comments"
     r"|advertisement|advertising|sponsored(?: content)?|scroll to continue.{0,30}"
     r"|follow us on .{0,60}|follow us|(?:sign up|subscribe) (?:to|for) .{0,60}newsletters?.{0,60}"
@@ -34,6 +35,7 @@ FURNITURE = re.compile(
 RELATED = re.compile(
     r"^(?:you (?:may|might) (?:also )?like|related(?: stories| articles| news| posts| coverage"
     r"| content| topics| links| reading| keywords)?|more (?:from|on|stories|news)\b.{0,40}"
+    r"|more (?:\w+ ){1,3}(?:stories|news|articles)"
     r"|read more|also read|see also|recommended(?: for you| stories| articles| reading)?"
     r"|most (?:read|popular|viewed)|trending(?: now| stories)?|top stories|latest news"
     r"|what to read next|関連(?:記事|ニュース|キーワード|情報)|おすすめ(?:情報|記事)?"
@@ -42,16 +44,18 @@ RELATED = re.compile(
     r"|berita terkait|tin liên quan)[\s.:：…]*$",
     re.IGNORECASE,
 )
+GATED = "(?:continue|read|keep reading|unlock)"
+# Lower case, searched in lower-cased text; every alternative opens with a literal, so that the
+# regex engine skips to where one can start. Both make it many times faster on every block.
 PAYWALL_NOTICE = re.compile(
-    r"(?:(?:subscribe|sign in|log in|register) to (?:continue|read|keep reading|unlock)"
-    r"|to continue reading|already a subscriber|(?:subscribers|members) only"
+    rf"subscribe to {GATED}|sign in to {GATED}|log in to {GATED}|register to {GATED}"
+    r"|to continue reading|already a subscriber|subscribers only|members only"
     r"|this (?:article|story|content) is (?:only )?(?:available )?(?:for|to|exclusively for) "
     r"(?:subscribers|members|premium)"
     r"|会員限定|有料会員|続きを読むには|この記事は有料|残り\d+文字"
     r"|付费阅读|订阅后(?:阅读|查看)|会员专享|登录后(?:阅读|查看)"
     r"|유료\s*회원|구독\s*후\s*(?:이용|열람)|konten premium|berlangganan untuk membaca"
-    r"|đăng ký để đọc)",
-    re.IGNORECASE,
+    r"|đăng ký để đọc"
 )
 COPYRIGHT = re.compile(r"^(?:©|ⓒ|\(c\)|copyright\b)", re.IGNORECASE)
 SHORT = 160  # furniture lines are short; a paragraph never is furniture
@@ -76,7 +80,7 @@ def trim_furniture(blocks: list[Block]) -> Trimmed:
     """
     paywalled, kept, notices, seen_paragraph = False, [], [], False
     for block in blocks:
-        if len(block.text) <= SHORT * 2 and PAYWALL_NOTICE.search(block.text):
+        if len(block.text) <= SHORT * 2 and PAYWALL_NOTICE.search(block.text.lower()):
             if seen_paragraph:
                 paywalled = True
                 break

@@ -22,12 +22,20 @@ SEPARATOR = re.compile(
     r"\s+[|\-–—:·•»/]\s+|\s*[|｜│¦]\s*|\s*：\s*|\s*[-–—]\s*(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s*[-–—]\s*"
 )
 NON_WORD = re.compile(r"[\W_]+")
+# ASCII bytes that are not letters or digits: deleting them from the encoded text is many
+# times faster than NON_WORD, which is left only the non-ASCII rest to judge
+ASCII_NON_WORD = bytes(c for c in range(128) if not chr(c).isalnum())
+LINKS = re.compile(r"<a\b[^>]*>.*?</a>|<[^>]+>", re.DOTALL)
+HEADLINE_DEPTH = 8  # blocks of page top above a headline that trafilatura let through
+MENU_LINE = 160  # a line above the headline this short is a menu, a notice or a breadcrumb
 ELLIPSIS = re.compile(r"\s*(?:\.{3}|…|\[\.\.\.\])\s*$")
 
 
 def text_key(text: str) -> str:
     """Letters and digits only, NFKC and case-folded: compares texts across spacing and quotes."""
-    return NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+    folded = unicodedata.normalize("NFKC", text).casefold().encode("utf-8", "surrogatepass")
+    key = folded.translate(None, ASCII_NON_WORD).decode("utf-8", "surrogatepass")
+    return key if key.isascii() else NON_WORD.sub("", key)
 
 
 def strip_site(title: str, site_names: Sequence[str]) -> str:
@@ -78,11 +86,20 @@ def _overlaps(heading: str, page_title: str) -> bool:
 
 
 def drop_title(blocks: list[Block], titles: Iterable[str]) -> list[Block]:
-    """Drop the headline when the body repeats it in its first two blocks."""
+    """Drop the headline when the body repeats it in its first two blocks; further down, with
+    only short lines above it (a masthead, menus, a breadcrumb), drop those lines too, as a
+    block of nothing but links right above it."""
     keys = {k for t in titles if (k := text_key(t))}
-    for index, block in enumerate(blocks[:2]):
-        if text_key(block.text) in keys:
+    for index, block in enumerate(blocks[:HEADLINE_DEPTH]):
+        if text_key(block.text) not in keys:
+            continue
+        if index == 1 and not text_key(LINKS.sub("", blocks[0].html)):
+            return blocks[2:]
+        if index < 2:
             return blocks[:index] + blocks[index + 1 :]
+        above = (line for b in blocks[:index] for line in b.text.split("\n"))
+        if all(len(line) <= MENU_LINE for line in above):
+            return blocks[index + 1 :]
     return blocks
 
 
@@ -101,7 +118,10 @@ def choose_standfirst(
         description = _after(description, title)
     key = text_key(description)
     core = key[: min(max(12, int(len(key) * 0.8)), 60)]
-    if len(key) < 2 or core in body:
+    if len(key) < 2:  # no description: a standfirst printed under the headline, not in the body
+        unseen = [text for text in marked if text_key(text) not in body]
+        return (unseen[0], blocks) if unseen else _dek(blocks)
+    if core in body:
         return _dek(blocks)
     for text in marked:
         if text_key(text).startswith(core):

@@ -11,19 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-SCRIPTS = {
-    "ja": re.compile(r"[\u3040-\u30ff]"),
-    "ko": re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
-    "zh": re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]"),
-    "th": re.compile(r"[\u0e00-\u0e7f]"),
-    "lo": re.compile(r"[\u0e80-\u0eff]"),
-    "km": re.compile(r"[\u1780-\u17ff]"),
-    "my": re.compile(r"[\u1000-\u109f]"),
-    "bn": re.compile(r"[\u0980-\u09ff]"),
-    "hi": re.compile(r"[\u0900-\u097f]"),
-    "ta": re.compile(r"[\u0b80-\u0bff]"),
-    "si": re.compile(r"[\u0d80-\u0dff]"),
+RANGES = {
+    "ja": "\u3040-\u30ff",
+    "ko": "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f",
+    "zh": "\u4e00-\u9fff\u3400-\u4dbf",
+    "th": "\u0e00-\u0e7f",
+    "lo": "\u0e80-\u0eff",
+    "km": "\u1780-\u17ff",
+    "my": "\u1000-\u109f",
+    "bn": "\u0980-\u09ff",
+    "hi": "\u0900-\u097f",
+    "ta": "\u0b80-\u0bff",
+    "si": "\u0d80-\u0dff",
 }
+SCRIPTS = {lang: re.compile(f"[{chars}]") for lang, chars in RANGES.items()}
+ANY_SCRIPT = re.compile(f"[{''.join(RANGES.values())}]")  # one scan rules out Latin text
 # the script each language is written in, named by the language that script points to
 SCRIPT_OF = {
     "ja": "ja", "zh": "zh", "ko": "ko", "th": "th", "lo": "lo", "km": "km", "my": "my",
@@ -47,6 +49,8 @@ def normalise_tag(tag: str) -> str:
 def script_language(text: str, sample: int = 1500) -> str:
     """The language an unambiguous script points to, or "" (Latin and mixed text)."""
     text = text[:sample]
+    if not ANY_SCRIPT.search(text):
+        return ""
     letters = len(LETTER.findall(text))
     if not letters:
         return ""

@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
+from itertools import chain, islice
 
-from lxml.etree import XPath
+from lxml.etree import Element, XPath
 from lxml.html import HtmlElement
 
 from briefings.pipeline.bylines import clean_text
@@ -60,6 +62,10 @@ BYLINE_XPATH = XPath(
     "or contains(@href,'/reporter/') or contains(@href,'/author-')]"
 )
 SKIPPED = frozenset({"meta", "link", "script", "style", "body", "html", "img", "noscript"})
+BY_NAME = re.compile(r"\s*(?:by|By|BY)\s+[A-Z]")
+FOLLOWING = 12  # elements after the headline looked at for an unmarked standfirst
+STANDFIRST_MAX = 300  # characters: longer is a paragraph of the story, not its standfirst
+PROSE = 100  # characters of a following paragraph that make the block above it the lede
 NEAR = 80  # elements after the headline searched for its standfirst and byline
 PAYWALL_XPATH = XPath(
     "//*[contains(@class,'paywall') or contains(@id,'paywall') or contains(@class,'regwall') "
@@ -313,19 +319,21 @@ def headline_element(tree: HtmlElement, title: str) -> HtmlElement | None:
     return first
 
 
+@lru_cache(maxsize=4)
 def after(anchor: HtmlElement, limit: int = NEAR) -> list[HtmlElement]:
-    """Up to `limit` elements following `anchor` in document order (not inside it)."""
-    found: list[HtmlElement] = []
-    node: HtmlElement | None = anchor
-    while node is not None:
-        for sibling in node.itersiblings():
-            for element in sibling.iter():
-                if isinstance(element.tag, str) and element.tag not in SKIPPED:
-                    found.append(element)
-                    if len(found) >= limit:
-                        return found
-        node = node.getparent()
-    return found
+    """Up to `limit` elements following `anchor` in document order (not inside it).
+
+    Cached for the few pages at hand: the standfirst and the byline are both looked for after
+    the same headline, and walking the tree again costs more than the rest of either search.
+    """
+    following = (
+        element
+        for node in chain((anchor,), anchor.iterancestors())
+        for sibling in node.itersiblings()
+        for element in sibling.iter(Element)
+        if element.tag not in SKIPPED
+    )
+    return list(islice(following, limit))
 
 
 def _short_text(element: HtmlElement, low: int, high: int) -> str:
@@ -337,7 +345,7 @@ def byline_texts(tree: HtmlElement, anchor: HtmlElement | None, limit: int = 8) 
     """Short texts of byline elements and author links after the headline, or anywhere on a
     page without an `<h1>`."""
     if anchor is not None:
-        elements = [e for e in after(anchor) if _is_byline(e)]
+        elements = [e for e in after(anchor) if _is_byline(e) or BY_NAME.match(e.text or "")]
     else:
         elements = [e for e in BYLINE_XPATH(tree) if e.tag not in SKIPPED]
     texts = [t for e in elements if (t := _short_text(e, 1, 120))]
@@ -349,7 +357,8 @@ def _is_byline(element: HtmlElement) -> bool:
         return True
     if element.tag == "a" and BYLINE_HREF.search(element.get("href") or ""):
         return True
-    return bool(BYLINE_CLASS.search(element.get("class") or ""))
+    classes = element.get("class")
+    return bool(classes and BYLINE_CLASS.search(classes))
 
 
 def standfirst_texts(anchor: HtmlElement | None, limit: int = 5) -> list[str]:
@@ -357,11 +366,31 @@ def standfirst_texts(anchor: HtmlElement | None, limit: int = 5) -> list[str]:
     texts = []
     for element in after(anchor) if anchor is not None else []:
         marked = element.get("itemprop") in ("description", "alternativeHeadline")
-        if marked or STANDFIRST_CLASS.search(element.get("class") or ""):
+        classes = element.get("class")
+        if marked or (classes and STANDFIRST_CLASS.search(classes)):
             text = _short_text(element, 20, 600)
             if text:
                 texts.append(text)
-    return texts[:limit]
+    following = _following_text(anchor) if anchor is not None else ""
+    return [*texts[:limit], following] if following and following not in texts else texts[:limit]
+
+
+def _following_text(anchor: HtmlElement) -> str:
+    """The short block right under the headline, unmarked (hashed class names), when it is
+    neither the byline and date line nor the lede of paragraphs that follow it."""
+    for element in after(anchor)[:FOLLOWING]:
+        text = clean_text(element.text_content())
+        if not text or len(text) > STANDFIRST_MAX:
+            continue  # empty, or the container of what follows: look inside
+        if len(text) < 20 or BY_NAME.match(text) or DATE_HINT.search(text):
+            return ""
+        links = sum(len(clean_text(a.text_content())) for a in element.iter("a"))
+        paragraphs = (clean_text(sibling.text_content()) for sibling in
+                      islice(element.itersiblings(), 3) if sibling.tag == "p")
+        prose = any(len(p) >= PROSE or (len(p) >= 20 and not BY_NAME.match(p)
+                                        and not DATE_HINT.search(p)) for p in paragraphs)
+        return "" if prose or links > len(text) / 2 else text
+    return ""
 
 
 def source_texts(tree: HtmlElement, limit: int = 5) -> list[str]:

@@ -8,6 +8,8 @@ absolute `src` and `alt`.
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 from briefings.pipeline.urls import absolute_url
@@ -34,16 +36,24 @@ DROPPED_WITH_CONTENT = frozenset(
 )
 
 
+OPTIONS = {
+    "tags": set(ALLOWED_TAGS),
+    "clean_content_tags": set(DROPPED_WITH_CONTENT),
+    "attributes": {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+    "url_schemes": {"http", "https"},
+    "link_rel": None,
+    "strip_comments": True,
+}
+# Built once: setting up a sanitiser costs more than cleaning an article with it. It leaves
+# relative URLs in place, so that the rare markup holding one is cleaned again against its base.
+KEEPING_RELATIVE = nh3.Cleaner(url_relative="pass_through", **OPTIONS)
+RELATIVE_URL = re.compile(r'(?:href|src)="(?!https?://)')
+
+
 def sanitize_html(html: str, base_url: str = "") -> str:
     """Allow-listed HTML with every link and image URL absolute http(s), or dropped."""
+    clean = KEEPING_RELATIVE.clean(html)
+    if not RELATIVE_URL.search(clean):
+        return clean
     base = absolute_url(base_url, base_url)
-    return nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        url_schemes={"http", "https"},
-        url_relative=("rewrite_with_base", base) if base else "deny",
-        link_rel=None,
-        strip_comments=True,
-    )
+    return nh3.clean(html, url_relative=("rewrite_with_base", base) if base else "deny", **OPTIONS)
