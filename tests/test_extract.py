@@ -390,3 +390,12 @@ def test_a_truncated_json_ld_headline_gives_way_to_og_title() -> None:
             '<meta property="og:title" content="Ministers agree on currency plan - Example Times">')
     article = extract(make_page(paragraphs(), head), ExtractHints(site_name="Example Times"))
     assert article.title == "Ministers agree on currency plan"
+
+
+def test_relative_links_resolve_against_the_page_not_the_host() -> None:
+    body = ("<p>" + PROSE[0] + " <a href='other-story'>a sibling story</a> and "
+            "<a href='//cdn.example.org/report.pdf'>the report</a>.</p>" + paragraphs(PROSE[1:]))
+    article = extract(make_page(body, url="https://news.example.com/world/asia/story-1"))
+    sibling = '<a href="https://news.example.com/world/asia/other-story">a sibling story</a>'
+    assert sibling in article.html
+    assert '<a href="https://cdn.example.org/report.pdf">the report</a>' in article.html

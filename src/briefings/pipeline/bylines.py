@@ -251,8 +251,8 @@ def credit_in_text(first: str, last: str) -> str:
         return match.group("paper").strip()
     for line in (*first.split("\n")[:3], *last.split("\n")[-2:]):
         # the colon test first: most lines have none, and the regex is slow to say so
-        short = len(line) <= SHORT_LINE and (":" in line or "：" in line)
-        match = SOURCE_IN_LINE.search(line) if short else None
+        candidate = len(line) <= SHORT_LINE and (":" in line or "：" in line)
+        match = SOURCE_IN_LINE.search(line) if candidate else None
         if match:
             return match.group("paper").strip()
     match = TRAILING_CREDIT.search(last[-40:])
