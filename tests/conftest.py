@@ -21,7 +21,15 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture
-def server() -> Iterator[RouteServer]:
+@pytest.fixture(scope="session")
+def one_server() -> Iterator[RouteServer]:
     with route_server() as srv:
         yield srv
+
+
+@pytest.fixture
+def server(one_server: RouteServer) -> RouteServer:
+    """One real server for the whole run; each test gets it with no routes and no hits."""
+    one_server.routes.clear()
+    one_server.hits.clear()
+    return one_server

@@ -35,24 +35,10 @@ from briefings.errors import (
 from briefings.pipeline.fetch import FetchConfig, Fetcher
 from briefings.pipeline.netguard import address_problem
 from briefings.pipeline.types import Page
-from tests.servers import Hit, Response, RouteServer, route_server
+from tests.servers import Hit, Response, RouteServer
 
 FAST = FetchConfig(backoff=0.02, connect_timeout=1.0, read_timeout=0.3, robots_error_ttl=0.3)
 FEED = "asian-news/feeds/news-qq-com-china-index__rss-parser-gb2312.xml"
-
-
-@pytest.fixture(scope="module")
-def one_server() -> Iterator[RouteServer]:
-    with route_server() as srv:
-        yield srv
-
-
-@pytest.fixture
-def server(one_server: RouteServer) -> RouteServer:
-    """One server for the module (stopping one takes half a second); each test gets it empty."""
-    one_server.routes.clear()
-    one_server.hits.clear()
-    return one_server
 
 
 @pytest.fixture

@@ -13,24 +13,10 @@ import pytest
 from briefings.errors import FetchTimeout, PrivateAddressError, RobotsDisallowed, TransportError
 from briefings.pipeline.fetch import FetchConfig, Fetcher
 from briefings.pipeline.robots import origin_of, product_token
-from tests.servers import Hit, Response, RouteServer, route_server
+from tests.servers import Hit, Response, RouteServer
 
 FAST = FetchConfig(backoff=0.02, connect_timeout=1.0, read_timeout=0.3, robots_error_ttl=0.4,
                    retries=1)
-
-
-@pytest.fixture(scope="module")
-def one_server() -> Iterator[RouteServer]:
-    with route_server() as srv:
-        yield srv
-
-
-@pytest.fixture
-def server(one_server: RouteServer) -> RouteServer:
-    """One server for the module (stopping one takes half a second); each test gets it empty."""
-    one_server.routes.clear()
-    one_server.hits.clear()
-    return one_server
 
 
 @pytest.fixture
