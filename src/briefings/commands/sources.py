@@ -49,7 +49,7 @@ def list_sources() -> int:
     from briefings.sources.models import Source
 
     sources = list(Source.objects.prefetch_related("feeds").all())
-    from briefings.newsroom.runner import columns, pad
+    from briefings.textwidth import columns, pad
 
     width = max([len("source"), *(columns(s.name) for s in sources)])
     print(f"{pad('source', width)}  {'slug':<22} {'country':<7} {'health':<8} "

@@ -445,7 +445,9 @@ class Ingest:
         entry.error, entry.error_reason = "", ""
         self.dirty[entry.id] = entry
         if outcome.kind == StoreOutcome.REPLACED:
-            # The copy that held this row became a duplicate; so must its unsaved entry.
+            # The copy that held this row is now a duplicate of it, whether saved or not yet.
+            Entry.objects.filter(article=outcome.article).exclude(pk=entry.pk).update(
+                state=Entry.DUPLICATE)
             for other in self.dirty.values():
                 if other.article_id == outcome.article.id and other is not entry:
                     other.state = Entry.DUPLICATE

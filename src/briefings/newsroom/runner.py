@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from briefings.newsroom.extracting import ExtractionPool, worker_count
 from briefings.newsroom.ingest import Ingest, Report
 from briefings.pipeline.fetch import FetchConfig, Fetcher
 from briefings.sources.models import Source
+from briefings.textwidth import columns, pad
 
 
 def make_fetcher() -> Fetcher:
@@ -63,15 +63,6 @@ def run_ingest(slugs: Sequence[str] = (), *, progress: bool | None = None) -> Re
 
 COLUMNS = ("new", "updated", "unchanged", "duplicate", "failed", "feeds_not_modified",
            "feeds_failed")
-
-
-def columns(text: str) -> int:
-    """Terminal columns `text` takes: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, width: int) -> str:
-    return text + " " * (width - columns(text))
 
 
 def format_report(report: Report) -> str:

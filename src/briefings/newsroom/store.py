@@ -109,8 +109,8 @@ def store_article(source: Source, article: Article, page: Page,
     if twin is not None:
         if not _more_original(article, twin):
             return StoreOutcome(StoreOutcome.DUPLICATE, twin)
-        # Keep the original, whatever order the papers were fetched in.
-        Entry.objects.filter(article=twin).update(state=Entry.DUPLICATE)
+        # Keep the original, whatever order the papers were fetched in; the caller marks the
+        # entries that pointed at the copy as duplicates.
         for name, value in _values(article, page).items():
             setattr(twin, name, value)
         twin.source, twin.canonical_url = source, article.canonical_url[:1000]

@@ -42,6 +42,7 @@ from briefings.pipeline.language import choose_language, script_language
 from briefings.pipeline.metadata import (
     DATE_HINT,
     PageMeta,
+    after,
     byline_texts,
     has_paywall_marker,
     headline_element,
@@ -92,9 +93,10 @@ def extract(page: Page, hints: ExtractHints = ExtractHints()) -> Article:  # noq
         title = entry.title.strip()
     blocks = drop_title(blocks, [title, meta.html_title, *meta.headlines[:2], *meta.h1[:1]])
     anchor = headline_element(tree, title)
-    marked = standfirst_texts(anchor)
+    near = after(anchor) if anchor is not None else None  # what follows the headline
+    marked = standfirst_texts(near)
     standfirst, blocks = choose_standfirst(meta.descriptions, marked, blocks, title)
-    authors, papers, blocks = _people(meta, tree, anchor, blocks, site_names, entry)
+    authors, papers, blocks = _people(meta, tree, near, blocks, site_names, entry)
     holders = [h for line in trimmed.notices if (h := wire_holder(line))]
     own = site_names + _title_affixes(meta.html_title, title)
     opening = blocks[:3]
@@ -186,7 +188,7 @@ def _title_affixes(page_title: str, title: str) -> list[str]:
 def _people(
     meta: PageMeta,
     tree: HtmlElement,
-    anchor: HtmlElement | None,
+    near: list[HtmlElement] | None,
     blocks: list[Block],
     site_names: list[str],
     entry: FeedEntry | None,
@@ -219,7 +221,7 @@ def _people(
             people = people or found or signed
             papers = credited + papers
     if not people:
-        for line in byline_texts(tree, anchor):
+        for line in byline_texts(tree, near):
             found, credited = split_byline([line], site_names)
             if found:
                 people = found

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from html import unescape
 from itertools import chain, islice
 
@@ -321,13 +320,10 @@ def headline_element(tree: HtmlElement, title: str) -> HtmlElement | None:
     return first
 
 
-@lru_cache(maxsize=4)
 def after(anchor: HtmlElement, limit: int = NEAR) -> list[HtmlElement]:
     """Up to `limit` elements following `anchor` in document order (not inside it).
 
-    Cached for the few pages at hand (callers share the list, and leave it as it is): the
-    standfirst and the byline are both looked for after the same headline, and walking the
-    tree again costs more than the rest of either search.
+    Walked once per page: the standfirst and the byline are both looked for in this list.
     """
     following = (
         element
@@ -344,11 +340,12 @@ def _short_text(element: HtmlElement, low: int, high: int) -> str:
     return text if low <= len(text) <= high else ""
 
 
-def byline_texts(tree: HtmlElement, anchor: HtmlElement | None, limit: int = 8) -> list[str]:
+def byline_texts(tree: HtmlElement, near: list[HtmlElement] | None,
+                 limit: int = 8) -> list[str]:
     """Short texts of byline elements and author links after the headline, or anywhere on a
     page without an `<h1>`."""
-    if anchor is not None:
-        elements = [e for e in after(anchor) if _is_byline(e) or BY_NAME.match(e.text or "")]
+    if near is not None:
+        elements = [e for e in near if _is_byline(e) or BY_NAME.match(e.text or "")]
     else:
         elements = [e for e in BYLINE_XPATH(tree) if e.tag not in SKIPPED]
     texts = [t for e in elements if (t := _short_text(e, 1, 120))]
@@ -364,24 +361,24 @@ def _is_byline(element: HtmlElement) -> bool:
     return bool(classes and BYLINE_CLASS.search(classes.lower()))
 
 
-def standfirst_texts(anchor: HtmlElement | None, limit: int = 5) -> list[str]:
+def standfirst_texts(near: list[HtmlElement] | None, limit: int = 5) -> list[str]:
     """Texts of elements right after the headline marked up as a standfirst (dek, sapo)."""
     texts = []
-    for element in after(anchor) if anchor is not None else []:
+    for element in near or []:
         marked = element.get("itemprop") in ("description", "alternativeHeadline")
         classes = element.get("class")
         if marked or (classes and STANDFIRST_CLASS.search(classes.lower())):
             text = _short_text(element, 20, 600)
             if text:
                 texts.append(text)
-    following = _following_text(anchor) if anchor is not None else ""
+    following = _following_text(near) if near else ""
     return [*texts[:limit], following] if following and following not in texts else texts[:limit]
 
 
-def _following_text(anchor: HtmlElement) -> str:
+def _following_text(near: list[HtmlElement]) -> str:
     """The short block right under the headline, unmarked (hashed class names), when it is
     neither the byline and date line nor the lede of paragraphs that follow it."""
-    for element in after(anchor)[:FOLLOWING]:
+    for element in near[:FOLLOWING]:
         text = clean_text(element.text_content())
         if not text or len(text) > STANDFIRST_MAX:
             continue  # empty, or the container of what follows: look inside
