@@ -1,7 +1,10 @@
-"""Extraction off the main thread: a pool of processes, one per core, or in-process for one.
+"""The CPU-heavy stages off the main process: a pool of processes, one per core, or in-process
+for one.
 
-Extraction is the CPU-heavy stage; processes let it use every core while the fetch threads wait
-on the network. A crash inside the extractor becomes an ExtractError for that page only.
+Extraction and feed parsing are the CPU-heavy stages; processes let them use every core while
+the fetch threads wait on the network, and leave the ingest's own process (fetching and the
+store) the interpreter lock to itself. A crash inside the extractor becomes an ExtractError for
+that page only.
 
 The workers are forked when the pool is made, before the ingest starts its threads, so they
 start at once with the extractor already imported (a fresh interpreter would spend a second or
@@ -16,9 +19,10 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from briefings.errors import BriefingsError, ExtractError
+from briefings.errors import BriefingsError, ExtractError, FeedError
 from briefings.pipeline.extract import extract
-from briefings.pipeline.types import Article, ExtractHints, Page
+from briefings.pipeline.poll import parse_feed
+from briefings.pipeline.types import Article, ExtractHints, Page, Poll
 
 Done = Callable[[Article | None, BriefingsError | None], None]
 
@@ -77,6 +81,16 @@ class ExtractionPool:
             _deliver(result, done)
 
         future.add_done_callback(finished)
+
+    def parse_feed(self, content: bytes, **options: str) -> Poll:
+        """`poll.parse_feed` in a worker; the calling thread waits for the result."""
+        if self.workers <= 1:
+            return parse_feed(content, **options)  # type: ignore[arg-type]
+        try:
+            return self._pool().submit(parse_feed, content, **options).result()
+        except BrokenProcessPool as exc:
+            self._executor = None
+            raise FeedError(f"feed parsing process died: {exc}", url=options.get("url")) from exc
 
     def close(self) -> None:
         if self._executor is not None:

@@ -24,14 +24,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from briefings.errors import BriefingsError, FeedError
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.models import Entry
+from briefings.newsroom.rows import insert, insert_many, update_many
 from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
 from briefings.pipeline.fetch import Fetcher
-from briefings.pipeline.poll import parse_feed
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page, Poll, SourceSpec
 from briefings.pipeline.urls import canonical_url
 from briefings.sources.discovery import discover_with
@@ -44,6 +45,9 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 MAX_CHILD_SITEMAPS = 5
+FEED_POLL_FIELDS = ("etag", "last_modified", "last_polled_at", "last_status", "last_entries",
+                    "not_modified_count", "last_error", "last_error_reason",
+                    "consecutive_failures", "title")
 
 
 @dataclass
@@ -186,9 +190,10 @@ class SourceWorker:
             poll = (Poll(feed.url, not_modified=True, etag=page.etag,
                          last_modified=page.last_modified)
                     if page.not_modified else
-                    parse_feed(page.content, url=page.final_url, content_type=page.content_type,
-                               timezone=self.spec.timezone, etag=page.etag,
-                               last_modified=page.last_modified))
+                    self.pool.parse_feed(page.content, url=page.final_url,
+                                         content_type=page.content_type,
+                                         timezone=self.spec.timezone, etag=page.etag,
+                                         last_modified=page.last_modified))
         except BriefingsError as exc:
             self.outbox.put(Polled(self.spec.slug, feed, None, page, exc))
             return
@@ -227,6 +232,8 @@ class Ingest:
                  max_age: timedelta | None = timedelta(days=7),
                  progress: Callable[[int, int], None] | None = None) -> None:
         self.sources = {s.slug: s for s in sources if s.enabled}
+        prefetch_related_objects(list(self.sources.values()), "feeds")
+        self.feed_rows: dict[int, Feed] = {}
         self.fetcher = fetcher
         self.pool = pool
         self.threads = max(1, threads)
@@ -276,7 +283,7 @@ class Ingest:
                         self.finish_source(message.slug)
                     else:
                         self.handle(message)
-                FetchLog.objects.bulk_create(self.logs)
+                insert_many(self.logs)
                 self.logs.clear()
                 save_entries(self.dirty.values())
                 self.dirty.clear()
@@ -284,8 +291,9 @@ class Ingest:
         return self.report
 
     def start(self, source: Source) -> None:
-        feeds = [FeedState(f.id, f.url, f.etag, f.last_modified)
-                 for f in source.feeds.filter(enabled=True).order_by("id")]
+        rows = sorted((f for f in source.feeds.all() if f.enabled), key=lambda f: f.id)
+        self.feed_rows.update((f.id, f) for f in rows)
+        feeds = [FeedState(f.id, f.url, f.etag, f.last_modified) for f in rows]
         worker = SourceWorker(source.spec(), feeds, self.fetcher, self.pool, self.outbox)
         self.workers[source.slug] = worker
         self.feed_ok[source.slug] = False
@@ -336,6 +344,7 @@ class Ingest:
             feed, _ = Feed.objects.get_or_create(
                 source=source, url=url[:1000], defaults={"kind": kind, "discovered": True}
             )
+            self.feed_rows[feed.id] = feed
             states.append(FeedState(feed.id, feed.url, feed.etag, feed.last_modified))
         self.report.sources[source.slug].feeds = len(states)
         return states
@@ -344,7 +353,7 @@ class Ingest:
         source = self.sources[message.slug]
         tally = self.report.sources[source.slug]
         self.log_fetch(source, message.feed.url, FetchLog.FEED, message.page, message.error)
-        feed = Feed.objects.get(id=message.feed.feed_id)
+        feed = self.feed_rows[message.feed.feed_id]
         is_child = feed.url != message.feed.url
         now = timezone.now()
         if message.error or message.poll is None:
@@ -354,7 +363,7 @@ class Ingest:
                 feed.consecutive_failures += 1
                 feed.last_polled_at = now
                 feed.last_status = getattr(message.page, "status", None)
-                feed.save()
+                update_many([feed], FEED_POLL_FIELDS)
             tally.feeds_failed += 1
             return []
         self.feed_ok[source.slug] = True
@@ -369,7 +378,7 @@ class Ingest:
                 feed.etag, feed.last_modified = poll.etag, poll.last_modified
                 feed.last_entries = len(poll.entries)
                 feed.title = feed.title or poll.title[:300]
-            feed.save()
+            update_many([feed], FEED_POLL_FIELDS)
         if poll.not_modified:
             tally.feeds_not_modified += 1
             return []
@@ -386,15 +395,15 @@ class Ingest:
         by_url = {canonical_url(e.url): e for e in newest}
         known = {e.url: e for e in Entry.objects.filter(source=source, url__in=list(by_url))
                  .select_related("article")}
-        fresh = Entry.objects.bulk_create([
-            Entry(source=source, feed=feed, url=url, title=item.title[:500],
-                  published=item.published, entry_updated=item.updated or item.published)
-            for url, item in by_url.items() if url not in known
-        ])
         jobs = []
-        for row in fresh:
+        for url, item in by_url.items():
+            if url in known:
+                continue
+            row = Entry(source=source, feed=feed, url=url, title=item.title[:500],
+                        published=item.published, entry_updated=item.updated or item.published)
+            insert(row)
             self.entries[row.id] = row
-            jobs.append(Job(row.id, by_url[row.url].url, by_url[row.url]))
+            jobs.append(Job(row.id, item.url, item))
         for url, item in by_url.items():
             row = known.get(url)
             if row is None:

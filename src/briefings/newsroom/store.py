@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.models import Entry
+from briefings.newsroom.rows import insert, update_many
 from briefings.pipeline.types import Article, Page
 from briefings.sources.models import Source
 
@@ -117,9 +117,9 @@ def store_article(source: Source, article: Article, page: Page,
         twin.save()
         index.add(twin)
         return StoreOutcome(StoreOutcome.REPLACED, twin)
-    row = ArticleRow.objects.create(
-        source=source, canonical_url=article.canonical_url[:1000], **_values(article, page)
-    )
+    row = ArticleRow(source=source, canonical_url=article.canonical_url[:1000],
+                     **_values(article, page))
+    insert(row)
     index.add(row)
     return StoreOutcome(StoreOutcome.NEW, row)
 
@@ -129,18 +129,6 @@ ENTRY_FIELDS = ("attempts", "last_attempt_at", "state", "article", "entry_update
 
 
 def save_entries(entries: Iterable[Entry]) -> None:
-    """Write the ingest's entry fields of many rows in one executemany.
-
-    Django's bulk_update builds one CASE expression per field and row, which costs more than
-    the whole page's extraction for a batch of a few dozen entries.
-    """
-    fields = [Entry._meta.get_field(name) for name in ENTRY_FIELDS]
-    quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(Entry._meta.db_table)} SET "
-           + ", ".join(f"{quote(f.column)} = %s" for f in fields)
-           + f" WHERE {quote(Entry._meta.pk.column)} = %s")
-    rows = [[f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] + [e.pk]
-            for e in entries]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+    """Write the ingest's fields of many entries at once (bulk_update's CASE per field and row
+    costs more than a small page's extraction)."""
+    update_many(entries, ENTRY_FIELDS)
