@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml.etree import ElementDefaultClassLookup, HTMLParser
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura import bare_extraction, load_html
-from trafilatura.settings import Extractor
+from trafilatura.settings import Document, Extractor
 
 from briefings.errors import ConfigError, ExtractError
 from briefings.pipeline.bodyhtml import Block, blocks_html, blocks_text, body_blocks
@@ -35,9 +35,11 @@ from briefings.pipeline.bylines import (
     split_byline,
     wire_holder,
 )
+from briefings.pipeline.candidates import agreed_blocks, witnesses
 from briefings.pipeline.dates import Moment, date_from_url, find_moment, parse_moment
 from briefings.pipeline.furniture import trim_furniture
 from briefings.pipeline.headlines import SEPARATOR, choose_standfirst, choose_title, drop_title
+from briefings.pipeline.hidden import hidden_set_aside
 from briefings.pipeline.language import choose_language, script_language
 from briefings.pipeline.metadata import (
     DATE_HINT,
@@ -84,8 +86,9 @@ def extract(page: Page, hints: ExtractHints = ExtractHints()) -> Article:  # noq
     tree = _parse(page)
     meta = read_meta(tree)
     trimmed = trim_furniture(_body(tree, base))
-    blocks = trimmed.blocks
     entry = hints.entry
+    feed_html = entry.content_html if entry is not None else ""
+    blocks = agreed_blocks(trimmed.blocks, witnesses(tree, meta.article_body, feed_html))
     site_names = _site_names(hints, meta, base)
 
     title, declared = choose_title(meta, site_names)
@@ -159,13 +162,23 @@ def _parse(page: Page) -> HtmlElement:
 
 
 def _body(tree: HtmlElement, base: str) -> list[Block]:
-    document = bare_extraction(tree, options=BODY_OPTIONS)
+    """trafilatura's body of the visible page; of the whole page when only hidden parts hold
+    text (a script was to show them)."""
+    with hidden_set_aside(tree) as hidden:
+        document = bare_extraction(tree, options=BODY_OPTIONS)
+    if hidden and _too_short(document):
+        document = bare_extraction(tree, options=BODY_OPTIONS)
     if document is None or document.body is None:
         raise ExtractError("no article text found", url=base)
     blocks = body_blocks(document.body, base)
     if not any(block.text for block in blocks):
         raise ExtractError("no article text found", url=base)
     return blocks
+
+
+def _too_short(document: Document | None) -> bool:
+    body = document.body if document is not None else None
+    return body is None or len("".join(body.itertext())) < MIN_TEXT
 
 
 def _site_names(hints: ExtractHints, meta: PageMeta, base: str) -> list[str]:
@@ -373,7 +386,7 @@ def _paywalled(meta: PageMeta, tree: HtmlElement, text: str) -> bool:
     """Only a teaser is present: the page says so and the body is short, or the body is far
     shorter than the article the page declares or the description it sums up."""
     described = len(meta.descriptions[0]) if meta.descriptions else 0
-    if meta.body_chars > 2 * len(text) + 200:
+    if len(meta.article_body) > 2 * len(text) + 200:
         return True
     if described and len(text) < 1.2 * described:
         return True

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.pipeline.bodyhtml import Block
+from briefings.pipeline.boilerplate import clean_blocks
 
 FURNITURE = re.compile(
     r"^(?:"
@@ -90,6 +91,7 @@ def trim_furniture(blocks: list[Block]) -> Trimmed:
             kept.append(block)
         elif COPYRIGHT.match(block.text):
             notices.append(block.text)
+    kept = clean_blocks(kept)
     cut = len(kept)
     for index in range(len(kept) - 1, max(len(kept) // 2, 1) - 1, -1):
         text = kept[index].text

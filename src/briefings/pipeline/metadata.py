@@ -103,7 +103,7 @@ class PageMeta:
     site_names: tuple[str, ...] = ()
     canonical: tuple[str, ...] = ()  # rel=canonical, then og:url
     free: bool | None = None  # JSON-LD isAccessibleForFree
-    body_chars: int = 0  # length of JSON-LD articleBody, when the page gives one
+    article_body: str = ""  # JSON-LD articleBody, when the page gives one
 
 
 def read_meta(tree: HtmlElement) -> PageMeta:
@@ -183,7 +183,7 @@ def read_meta(tree: HtmlElement) -> PageMeta:
         site_names=_nonempty([*_meta_values(meta, META_SITE), *publishers]),
         canonical=_nonempty([links.get("canonical", ""), _first(meta, "og:url")]),
         free=_ld_bool(ld.get("isAccessibleForFree")),
-        body_chars=len(body) if isinstance(body := ld.get("articleBody"), str) else 0,
+        article_body=body if isinstance(body := ld.get("articleBody"), str) else "",
     )
 
 
