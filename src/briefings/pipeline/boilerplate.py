@@ -1,18 +1,20 @@
 """Boilerplate inside the body, in the region's scripts: the blocks between paragraphs that
 trafilatura keeps because they sit in the article's container.
 
-`furniture` judges single lines by their words; this module adds what needs a block's context:
-how much of it is link text, what surrounds it, whether it repeats. Lengths are counted in
-`units`, where a CJK character counts as a word: a 40-character Chinese line is a sentence,
-while 40 Latin characters make a label.
+`furniture` judges a whole block by its words; this module adds rules that need a block's
+shape or its neighbours: each line of a list, how much of a block is link text, what
+surrounds it, where it stands. Lengths are counted in `units`, where a CJK character counts as
+a word: a 40-character Chinese line is a sentence, while 40 Latin characters make a label.
 
-The rules, each cheap and each about the block's shape or stock phrases, never about a site:
+The rules, each cheap and each about a block's shape or stock phrases, never about a site:
 - promotion and contact lines: newsletters, app and social-media calls, "Email X at x@y.com";
 - pointers: "Related: <headline>", "Also on rt.com <headline>", "(Leggi anche: ...)";
-- widget messages of forms and share boxes ("Thanks for signing up!", "기사 URL이 복사되었습니다");
-- a label such as "DON'T MISS" or "関連記事" with the run of linked headlines under it;
+- widget messages of forms and share boxes ("Thanks for signing up!", "기사 URL이 복사되었습니다")
+  and published/updated stamps ("2025年1月14日 01時28分 (1月14日 01時40分更新)");
+- a label such as "DON'T MISS" or "関連記事", with the run of linked headlines under it;
 - runs of linked headlines with no label (two or more short lines that are all link text);
-- one or two short lines caught between two stock lines (the rest of a newsletter box).
+- one or two short lines caught between two stock lines (the rest of a newsletter box);
+- at the body's end, lists of teasers (each item a linked headline and its blurb).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ URL_ONLY = re.compile(r"^\s*(?:https?://|www\.|doi:?\s*)\S*\s*$", re.IGNORECASE)
 LINE = 40  # units: a promotion, a pointer or a widget message is at most this long
 HEADLINE = 30  # units: a linked line this long or shorter reads as a headline, not prose
 SANDWICH = 25  # units: a line this short between two dropped blocks goes with them
+STAMP = 20  # units: a published/updated line is at most this long
 LINKED = 0.8  # share of a line's text inside links that makes it a link line
 
 SOCIAL = (r"(?:twitter|facebook|instagram|youtube|linkedin|tiktok|whatsapp|telegram|flipboard"
@@ -43,15 +46,17 @@ PROMOTION = re.compile(
     r"|\bnewsletters?\b.{0,80}\b(?:sign up|subscribe|inbox|delivered)"
     r"|^.{0,40}\bnewsletters?$"
     r"|delivered (?:to|through|into) your (?:inbox|letterbox|door)"
+    r"|^get (?:the )?(?:latest|real-time|live|instant|breaking)\b.{0,60}"
+    r"\b(?:updates|alerts|news|coverage)\b"
     r"|^(?:click|tap) here\b|\bby clicking here\b|^download (?:the|our) .{0,40}\bapp\b"
     rf"|^follow (?:us|@\w+|[\w .'’-]{{1,40}}) on {SOCIAL}"
     rf"|^(?:like|follow) us\b|\bfollow us (?:on|at) {SOCIAL}"
     r"|this copy is for your personal,? non-commercial use"
     r"|^citation\s*:.{0,300}\bretrieved\b"
-    r"|^(?:thanks?(?: you)? for (?:signing up|subscribing|registering|reading)|thank you!?"
-    r"|sorry!?|an error (?:has )?occurred.{0,60}|there was an error.{0,80}"
+    r"|^(?:thanks?(?: you)? for (?:signing up|subscribing|registering|reading)|thank you"
+    r"|sorry|an error (?:has )?occurred.{0,60}|there was an error.{0,80}"
     r"|please try again.{0,40}|this article has been sent to.{0,40}"
-    r"|keep an eye on your inbox.{0,60}|order reprints|print article|print this page)$"
+    r"|keep an eye on your inbox.{0,60})[.!]?$"
     r"|メール(?:マガジン|配信)|メルマガ|ニュースレター|会員登録|ログイン|記事保存|有料会員"
     r"|記事を(?:保存|印刷)|フォローする"
     r"|订阅|关注我们|扫码|扫一扫|微信公众号|点击(?:下载|关注|进入)|下载客户端|返回顶部|打印本页"
@@ -64,6 +69,19 @@ PROMOTION = re.compile(
 CONTACT = re.compile(
     r"(?:\be-?mail|\bwrite to|\breach|\bcontact|\bfollow|\btips?\b|\bcan be reached"
     r"|\bmay be reached).{0,120}(?:\S@\S|\s@\w|twitter\.com/)",
+    re.IGNORECASE,
+)
+# a published/updated line: a date and time with a word saying so, and nothing else (a bare
+# "4:14 p.m." heads an entry of a live blog and stays)
+STAMP_WORD = re.compile(
+    r"\b(?:updated?|published|posted|last modified)\b|更新|公開|配信|掲載|发布|發布|更新时间"
+    r"|입력|수정|발행|업데이트|cập nhật|diperbarui|dipublikasikan",
+    re.IGNORECASE,
+)
+DATE_PARTS = re.compile(
+    r"\d+|[年月日時分秒]|午[前後]|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b[ap]\.?m\b\.?|\b(?:on|at|gmt|utc|[a-z]st|e[dt])\b"
+    r"|[\W_]",
     re.IGNORECASE,
 )
 POINTER = re.compile(
@@ -131,9 +149,16 @@ def _boilerplate(block: Block) -> bool:
 
 def _stock_line(line: str) -> bool:
     size = units(line)
+    if size <= STAMP and _stamp(line):
+        return True
     if size <= LINE and (PROMOTION.search(line) or POINTER.match(line)):
         return True
     return size <= 2 * LINE and bool(CONTACT.search(line))
+
+
+def _stamp(line: str) -> bool:
+    """Whether a line says only when the story was published or updated."""
+    return bool(STAMP_WORD.search(line)) and not DATE_PARTS.sub("", STAMP_WORD.sub("", line))
 
 
 def _sandwiched(blocks: list[Block], stock: list[bool]) -> list[bool]:

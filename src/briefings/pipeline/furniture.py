@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.pipeline.bodyhtml import Block
-from briefings.pipeline.boilerplate import clean_blocks
+from briefings.pipeline.boilerplate import clean_blocks, units
 
 FURNITURE = re.compile(
     r"^(?:"
@@ -59,9 +59,11 @@ PAYWALL_NOTICE = re.compile(
     r"|đăng ký để đọc"
 )
 COPYRIGHT = re.compile(r"^(?:©|ⓒ|\(c\)|copyright\b)", re.IGNORECASE)
-SHORT = 160  # furniture lines are short; a paragraph never is furniture
-PARAGRAPH = 100  # a block this long is article prose, not a menu or a label
-LIST_ITEM = 160  # what follows a "related" heading reads like headlines: short lines
+# lengths in `units` (words, a CJK character counting as one): 30 units are about 160 Latin
+# characters, and a 40-character Chinese line is a sentence, not a label
+SHORT = 30  # furniture lines are short; a paragraph never is furniture
+PARAGRAPH = 18  # a block this long is article prose, not a menu or a label
+LIST_ITEM = 30  # what follows a "related" heading reads like headlines: short lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +83,12 @@ def trim_furniture(blocks: list[Block]) -> Trimmed:
     """
     paywalled, kept, notices, seen_paragraph = False, [], [], False
     for block in blocks:
-        if len(block.text) <= SHORT * 2 and PAYWALL_NOTICE.search(block.text.lower()):
+        if units(block.text) <= SHORT * 2 and PAYWALL_NOTICE.search(block.text.lower()):
             if seen_paragraph:
                 paywalled = True
                 break
             continue
-        seen_paragraph = seen_paragraph or len(block.text) >= PARAGRAPH
+        seen_paragraph = seen_paragraph or units(block.text) >= PARAGRAPH
         if block.kind == "figure" or not _is_furniture(block.text):
             kept.append(block)
         elif COPYRIGHT.match(block.text):
@@ -101,10 +103,11 @@ def trim_furniture(blocks: list[Block]) -> Trimmed:
 
 
 def _is_furniture(text: str) -> bool:
-    return len(text) <= SHORT and bool(FURNITURE.match(text))
+    """A short line of furniture, or a list of nothing else ("Order Reprints / Print")."""
+    return all(units(line) <= SHORT and FURNITURE.match(line) for line in text.split("\n"))
 
 
 def _headlines(blocks: list[Block]) -> bool:
     """Whether blocks read like a list of links: none, or all short lines."""
     lines = [line for block in blocks for line in block.text.split("\n")]
-    return all(len(line) <= LIST_ITEM for line in lines)
+    return all(units(line) <= LIST_ITEM for line in lines)
