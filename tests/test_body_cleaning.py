@@ -187,10 +187,12 @@ def test_a_whole_json_ld_article_body_trims_the_body_a_cut_one_does_not() -> Non
 
 def test_the_feed_content_trims_the_body() -> None:
     box = "<p>The Example Times is hiring reporters for its regional desks; apply by June.</p>"
-    page = make_page(paragraphs() + box)
+    quote = "The minister said: “We won’t wait for the others.”"
+    page = make_page(paragraphs([*PROSE, quote]) + box)
+    encoded = "<p>The minister said: &#8220;We won&rsquo;t wait for the others.&#8221;</p>"
     entry = FeedEntry(url=page.url, feed_url="https://news.example.com/feed",
-                      content_html=paragraphs())
-    assert extract(page, ExtractHints(entry=entry)).text == "\n\n".join(PROSE)
+                      content_html=paragraphs() + encoded)
+    assert extract(page, ExtractHints(entry=entry)).text == "\n\n".join([*PROSE, quote])
     teaser = FeedEntry(url=page.url, feed_url="https://news.example.com/feed",
                        content_html=f"<p>{PROSE[0]}</p>")
     assert "hiring reporters" in extract(page, ExtractHints(entry=teaser)).text

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from html import unescape
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -42,7 +43,8 @@ def witnesses(tree: HtmlElement, article_body: str, feed_html: str) -> Iterator[
         if len(found) == 1:
             yield text_key(found[0].text_content()), True
             break
-    for text in (article_body, TAGS.sub(" ", feed_html)):
+    for text in (article_body, feed_html):
+        text = unescape(TAGS.sub(" ", text))  # either may be HTML, entities and all
         if text.strip() and not CUT_OFF.search(text):
             yield text_key(text), False
 
