@@ -52,6 +52,7 @@ from briefings.pipeline.metadata import (
     visible_dates,
 )
 from briefings.pipeline.sanitize import sanitize_html
+from briefings.pipeline.sitefurniture import lifted_out, page_blocks
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page
 from briefings.pipeline.urls import absolute_url, canonical_url, same_site, site_of
 
@@ -81,9 +82,11 @@ def extract(page: Page, hints: ExtractHints = ExtractHints()) -> Article:  # noq
     """Extract one article from a fetched page; raises ExtractError when it holds no article."""
     base = page.final_url or page.url
     zone = _zone(hints.timezone)
-    tree = _parse(page)
+    tree = parse_page(page)
     meta = read_meta(tree)
-    trimmed = trim_furniture(_body(tree, base))
+    site_blocks, lifted = page_blocks(tree, hints.furniture)
+    with lifted_out(lifted):  # the site's learned furniture, hidden from trafilatura only
+        trimmed = trim_furniture(_body(tree, base))
     blocks = trimmed.blocks
     entry = hints.entry
     site_names = _site_names(hints, meta, base)
@@ -129,6 +132,8 @@ def extract(page: Page, hints: ExtractHints = ExtractHints()) -> Article:  # noq
         body_hash=body_hash(text),
         extractor=EXTRACTOR,
         warnings=tuple(warnings),
+        blocks=site_blocks,
+        lifted=frozenset(b.key for b in site_blocks if b.key in hints.furniture),
     )
 
 
@@ -144,7 +149,7 @@ def _zone(name: str) -> tzinfo:
         raise ConfigError(f"unknown time zone {name!r}") from error
 
 
-def _parse(page: Page) -> HtmlElement:
+def parse_page(page: Page) -> HtmlElement:
     """The page's tree, parsed the way trafilatura would parse it, exactly once, and moved
     (not copied) into a document of `HTML_DOCUMENTS`."""
     if not page.text.strip():
