@@ -69,6 +69,7 @@ class Tally:
     feeds: int = 0
     feeds_not_modified: int = 0
     feeds_failed: int = 0
+    extracted_again: int = 0  # pages extracted again with their site's newer furniture
     error: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -508,6 +509,7 @@ class Ingest:
         """Store the page, or first extract it again if its site's furniture changed since."""
         assert message.article is not None and message.page is not None
         if self.learning.outdated(self.host(message), message.article):
+            self.report.sources[message.slug].extracted_again += 1
             self.first.setdefault(message.job.entry_id, message)
             self.open[message.slug] += 1
             self.jobs_total += 1

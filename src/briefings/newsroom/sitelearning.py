@@ -18,6 +18,7 @@ from briefings.sources.learned import load_memories, save_memories
 
 NOTHING: frozenset[int] = frozenset()
 HOLD = 40  # pages of a source held back while its site is young; and what "young" means
+PROBE = 60  # characters of a block's text looked for in a body
 
 
 class SiteLearning:
@@ -45,9 +46,19 @@ class SiteLearning:
                 self.furniture[host] = furniture
 
     def outdated(self, host: str, article: Article) -> bool:
-        """Whether the site's furniture now lifts other blocks of this page than it did."""
+        """Whether extracting the page again with the site's furniture as it is now would give
+        another body: it would put back a block once lifted, or lift one the body holds. Most
+        newly learned blocks (menus, footers, related lists) were never in the body, and
+        extracting a page again for them would only double the work."""
         furniture = self.furniture.get(host, NOTHING)
-        return article.lifted != {b.key for b in article.blocks if b.key in furniture}
+        lifted = {b.key for b in article.blocks if b.key in furniture}
+        if lifted == article.lifted:
+            return False
+        if article.lifted - lifted:
+            return True
+        body = " ".join(article.text.split())
+        return any(b.text[:PROBE] in body for b in article.blocks
+                   if b.key in lifted and b.key not in article.lifted)
 
     def young(self, host: str) -> bool:
         return self.memory(host).pages <= HOLD
