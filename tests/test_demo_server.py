@@ -133,6 +133,9 @@ def body_paragraphs(html: str, first: str) -> list[str]:
     return [child.text_content().strip() for child in container if child.tag == "p"]
 
 
+HOUSE_NOTE_AS_PARAGRAPH = frozenset({"broadsheet", "ledger", "classic", "cjk"})  # others: in a div
+
+
 def check_body_containers(client: httpx.Client, demo: DemoNewspapers) -> None:
     for article in demo.content.articles:
         paper = demo.content.paper(article.paper)
@@ -141,13 +144,15 @@ def check_body_containers(client: httpx.Client, demo: DemoNewspapers) -> None:
         if article.credit and paper.template in CREDIT_IN_BODY:
             expected.insert(0, article.credit)
         found = body_paragraphs(html, article.paragraphs[0])
+        if paper.template in HOUSE_NOTE_AS_PARAGRAPH:  # the paper's own block: site furniture
+            assert paper.name in found.pop(), article.key
         if paper.template == "magazine" and article.authors and not article.credit:
             assert found.pop().startswith(f"Write to {article.authors[0]} at ")
         assert found == expected, article.key
         assert "fictional newspaper" in html
 
 
-def test_the_body_container_holds_exactly_the_paragraphs(client: httpx.Client,
+def test_the_body_container_holds_exactly_the_paragraphs_and_the_house_note(client: httpx.Client,
                                                          demo: DemoNewspapers) -> None:
     check_body_containers(client, demo)
 
@@ -180,6 +185,8 @@ def test_templates_carry_their_furniture(client: httpx.Client, demo: DemoNewspap
     assert re.search(r'class="css-[0-9a-z]{6}"', hashed)
     assert re.search(r"Published : 2026-03-09 06:15 KST", hashed)
     assert '<meta name="pubdate" content="2026-03-09T06:15:00+09:00">' in hashed
+    promo = tree.xpath("//p[starts-with(., 'Get The Han River Post app')]")
+    assert promo and promo[0].getparent().get("class").startswith("css-")
 
     magazine = page("mekong-observer/first")
     assert '<time datetime="2026-03-09T04:15:00+07:00">' in magazine

@@ -7,6 +7,11 @@ page URL, so relative links resolve and the canonical URL is right. A manifest l
 `{"path": "...", "url": "..."}` (url optional; a relative path is read from the manifest's
 folder). A URL is fetched politely (robots.txt, retries, size caps). Every input prints one
 JSON line; a failed input prints its error and the command goes on, exiting 1 at the end.
+
+Before extracting anything, the command learns each site's furniture from all the inputs of
+that site (pipeline/sitebatch.py), on top of what the store learned when a database is set up;
+it writes nothing to the store. A file read twice costs less than keeping every page in memory;
+fetched pages are kept, so a URL is fetched once.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from briefings import config
 from briefings.errors import BriefingsError, ConfigError
 from briefings.pipeline.charset import decode
 from briefings.pipeline.extract import extract
 from briefings.pipeline.fetch import Fetcher
+from briefings.pipeline.sitebatch import SiteHints, learn, lesson
+from briefings.pipeline.sitefurniture import SiteMemory
 from briefings.pipeline.types import Article, ExtractHints, Page
 
 FIELDS = ("title", "standfirst", "authors", "published", "updated", "section", "language",
@@ -68,8 +76,11 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     fetch = _LazyFetch(args.allow_private)
     try:
+        lessons = [lesson(page) for s in sources if isinstance(page := _page(s, fetch), Page)]
+        memories = _stored_memories({item.host for item in lessons if item is not None})
+        site_hints = SiteHints(learn(lessons, memories))
         for source in sources:
-            result = _one(source, hints, fetch)
+            result = _one(source, hints, fetch, site_hints)
             failed += "error" in result
             _print(result, args.json)
     finally:
@@ -77,17 +88,46 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _stored_memories(hosts: set[str]) -> dict[str, SiteMemory]:
+    """What the store learned about these sites, when a database is set up and migrated."""
+    values = config.load()
+    database = config.home(values) / "briefings.sqlite3"
+    if not hosts or (values["database_url"].origin == "default" and not database.is_file()):
+        return {}
+    from briefings.cli import setup_django
+
+    setup_django()
+    from django.db import connection
+
+    from briefings.sources.learned import load_memories
+    from briefings.sources.models import LearnedSite
+
+    if LearnedSite._meta.db_table not in connection.introspection.table_names():
+        return {}
+    return load_memories(hosts)
+
+
 class _LazyFetch:
-    """Opens one Fetcher the first time a URL needs it, so file-only runs make no client."""
+    """Opens one Fetcher the first time a URL needs it, so file-only runs make no client; each
+    URL is fetched once, its page or error kept for the second pass."""
 
     def __init__(self, allow_private: bool) -> None:
         self.allow_private = allow_private
         self.fetcher: Fetcher | None = None
+        self.fetched: dict[str, Page | BriefingsError] = {}
 
     def __call__(self, url: str) -> Page:
-        if self.fetcher is None:
-            self.fetcher = Fetcher()
-        return self.fetcher.fetch(url, allow_private=self.allow_private)
+        if url not in self.fetched:
+            if self.fetcher is None:
+                self.fetcher = Fetcher()
+            try:
+                self.fetched[url] = self.fetcher.fetch(url, allow_private=self.allow_private)
+            except BriefingsError as error:
+                self.fetched[url] = error
+        result = self.fetched[url]
+        if isinstance(result, BriefingsError):
+            raise result
+        return result
 
     def close(self) -> None:
         if self.fetcher is not None:
@@ -129,14 +169,25 @@ def _is_url(item: str) -> bool:
     return item.startswith(("http://", "https://"))
 
 
-def _one(source: Source, hints: ExtractHints, fetch: Callable[[str], Page]) -> dict:
+def _page(source: Source, fetch: Callable[[str], Page]) -> Page | None:
+    """The input's page for learning, or None when it cannot be read (`_one` says why)."""
+    if source.problem:
+        return None
+    try:
+        return _read(Path(source.path), source.url) if source.path else fetch(source.url)
+    except (BriefingsError, OSError):
+        return None
+
+
+def _one(source: Source, hints: ExtractHints, fetch: Callable[[str], Page],
+         site_hints: SiteHints) -> dict:
     """Extract one input into its output object, or an object naming why it failed."""
     label = source.label()
     if source.problem:
         return {**label, "error": "manifest", "message": source.problem}
     try:
         page = _read(Path(source.path), source.url) if source.path else fetch(source.url)
-        return {**label, **_fields(extract(page, hints))}
+        return {**label, **_fields(extract(page, site_hints(hints, page)))}
     except BriefingsError as error:
         return {**label, "error": error.reason, "message": str(error)}
     except OSError as error:

@@ -9,6 +9,11 @@ Threads and processes, and who touches what:
     hands it to the extraction pool (one process per core); every result comes back to the main
     thread, the only one that writes to the store.
 
+The main thread also learns each site's furniture from its new articles (newsroom/sitelearning.py)
+and publishes it for the source threads to put in the hints of the next pages. A young site's
+pages are held back until its source is done, and those extracted before the furniture that
+touches them was learned are extracted again, so even a new site's first pages are stored clean.
+
 A failure is recorded on the row it belongs to (source, feed or entry) and the job goes on.
 """
 
@@ -18,7 +23,7 @@ import logging
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,8 +36,10 @@ from briefings.errors import BriefingsError, FeedError
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.models import Entry
 from briefings.newsroom.rows import insert, insert_many, update_many
+from briefings.newsroom.sitelearning import HOLD, NOTHING, SiteLearning
 from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
 from briefings.pipeline.fetch import Fetcher
+from briefings.pipeline.sitefurniture import site_host
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page, Poll, SourceSpec
 from briefings.pipeline.urls import canonical_url
 from briefings.sources.discovery import discover_with
@@ -62,6 +69,7 @@ class Tally:
     feeds: int = 0
     feeds_not_modified: int = 0
     feeds_failed: int = 0
+    extracted_again: int = 0  # pages extracted again with their site's newer furniture
     error: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -94,6 +102,7 @@ class Job:
     entry: FeedEntry
     etag: str = ""
     last_modified: str = ""
+    known: bool = False  # the entry has a stored article: a refetch teaches its site nothing
 
 
 # Messages from source threads to the main thread.
@@ -121,6 +130,7 @@ class Fetched:
     page: Page | None
     article: Article | None
     error: BriefingsError | None
+    again: bool = False  # extracted again with the site's newer furniture
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +146,14 @@ class SourceWorker:
     """Runs in its own thread: discovery, polling and page fetches for one source."""
 
     def __init__(self, spec: SourceSpec, feeds: Sequence[FeedState], fetcher: Fetcher,
-                 pool: ExtractionPool, outbox: queue.Queue[Any]) -> None:
+                 pool: ExtractionPool, outbox: queue.Queue[Any],
+                 furniture: Mapping[str, frozenset[int]]) -> None:
         self.spec = spec
         self.feeds = list(feeds)
         self.fetcher = fetcher
         self.pool = pool
         self.outbox = outbox
+        self.furniture = furniture  # per host, as the main thread last published it
         self.inbox: queue.Queue[list[Any] | None] = queue.Queue()  # jobs, or discovered feeds
 
     def fetch(self, url: str, **kwargs: Any) -> Page:
@@ -211,14 +223,20 @@ class SourceWorker:
         if page.not_modified:
             self.outbox.put(Fetched(self.spec.slug, job, page, None, None))
             return
+        self.extract(job, page)
+
+    def extract(self, job: Job, page: Page, again: bool = False) -> None:
+        """Send the page to the extraction pool with the furniture its site has taught so far;
+        the result comes back to the main thread as a `Fetched`."""
         hints = ExtractHints(
             timezone=self.spec.timezone, language=self.spec.language, sections=self.spec.sections,
             full_text=self.spec.full_text, site_name=self.spec.name, entry=job.entry,
+            furniture=self.furniture.get(site_host(page.final_url or job.url), NOTHING),
         )
         slug = self.spec.slug
 
         def done(article: Article | None, error: BriefingsError | None) -> None:
-            self.outbox.put(Fetched(slug, job, page, article, error))
+            self.outbox.put(Fetched(slug, job, page, article, error, again))
 
         # The extractor reads the decoded text; the raw bytes need not cross to its process.
         self.pool.submit(replace(page, content=b""), hints, done)
@@ -250,7 +268,14 @@ class Ingest:
         self.entries: dict[int, Entry] = {}  # the rows of the entries being fetched
         self.logs: list[FetchLog] = []  # written in bulk with each batch
         self.dirty: dict[int, Entry] = {}  # entries changed in this batch, saved in bulk
-        self.index = ArticleIndex(())
+        self.ready: list[Fetched] = []  # extracted pages to store at the end of this batch
+        hosts = {site_host(u) for s in self.sources.values()
+                 for u in [s.homepage, *(f.url for f in s.feeds.all())]}
+        self.learning = SiteLearning(hosts)
+        self.open: dict[str, int] = {}  # per source: pages sent for extraction, not yet back
+        self.done: set[str] = set()  # sources whose thread has finished
+        self.held: dict[str, list[Fetched]] = {}  # per source: pages of young sites held back
+        self.first: dict[int, Fetched] = {}  # per entry: its first extraction, while redone
 
     def run(self) -> Report:
         # The main thread's store calls release the interpreter lock inside SQLite; a short
@@ -272,21 +297,28 @@ class Ingest:
                 running += 1
             with transaction.atomic():  # one commit per batch of messages, not per row
                 messages = self.batch()
-                self.index = ArticleIndex(m.article for m in messages
-                                          if isinstance(m, Fetched) and m.article)
                 for message in messages:
                     if isinstance(message, SourceDone):
                         running -= 1
                         self.jobs_total -= message.abandoned
+                        self.open[message.slug] = self.open.get(message.slug, 0) - message.abandoned
+                        self.done.add(message.slug)
                         if message.crash:
                             self.report.sources[message.slug].error = f"crashed: {message.crash}"
                         self.finish_source(message.slug)
+                        self.release(message.slug)
                     else:
                         self.handle(message)
+                index = ArticleIndex(m.article for m in self.ready if m.article)
+                for message in self.ready:
+                    self.store(message, index)
+                self.ready.clear()
                 insert_many(self.logs)
                 self.logs.clear()
                 save_entries(self.dirty.values())
                 self.dirty.clear()
+        with transaction.atomic():
+            self.learning.save()
         self.report.seconds = (timezone.now() - started).total_seconds()
         return self.report
 
@@ -294,7 +326,8 @@ class Ingest:
         rows = sorted((f for f in source.feeds.all() if f.enabled), key=lambda f: f.id)
         self.feed_rows.update((f.id, f) for f in rows)
         feeds = [FeedState(f.id, f.url, f.etag, f.last_modified) for f in rows]
-        worker = SourceWorker(source.spec(), feeds, self.fetcher, self.pool, self.outbox)
+        worker = SourceWorker(source.spec(), feeds, self.fetcher, self.pool, self.outbox,
+                              self.learning.furniture)
         self.workers[source.slug] = worker
         self.feed_ok[source.slug] = False
         self.report.sources[source.slug].feeds = len(feeds)
@@ -314,14 +347,17 @@ class Ingest:
         if isinstance(message, Polled):
             jobs = self.on_polled(message)
             self.jobs_total += len(jobs)
+            self.open[message.slug] = self.open.get(message.slug, 0) + len(jobs)
             self.progress(self.jobs_done, self.jobs_total)
             self.workers[message.slug].inbox.put(jobs)
         elif isinstance(message, Discovered):
             self.workers[message.slug].inbox.put(self.on_discovered(message))
         elif isinstance(message, Fetched):
+            self.open[message.slug] -= 1
             self.on_fetched(message)
             self.jobs_done += 1
             self.progress(self.jobs_done, self.jobs_total)
+            self.release(message.slug)
 
     def log_fetch(self, source: Source, url: str, kind: str, page: Page | None,
                   error: BriefingsError | None) -> None:
@@ -413,24 +449,33 @@ class Ingest:
                 if stamp and row.entry_updated and stamp > row.entry_updated and row.article:
                     self.entries[row.id] = row
                     jobs.append(Job(row.id, item.url, item, row.article.etag,
-                                    row.article.last_modified))
+                                    row.article.last_modified, known=True))
                 else:
                     tally.unchanged += 1
             elif row.state == Entry.GIVEN_UP:
                 tally.failed += 1
             else:
                 self.entries[row.id] = row
-                jobs.append(Job(row.id, item.url, item))
+                jobs.append(Job(row.id, item.url, item, known=row.article_id is not None))
         return jobs
 
     def on_fetched(self, message: Fetched) -> None:
+        if message.again:
+            first = self.first.pop(message.job.entry_id)
+            if message.article is None:  # nothing left with the furniture lifted: keep the first
+                self.ready.append(first)
+            else:
+                self.settle(message)
+            return
         source = self.sources[message.slug]
         tally = self.report.sources[source.slug]
         self.log_fetch(source, message.job.url, FetchLog.PAGE, message.page,
                        message.error if message.page is None else None)
-        entry = self.entries.pop(message.job.entry_id)
+        entry = self.entries[message.job.entry_id]
         entry.attempts += 1
         entry.last_attempt_at = timezone.now()
+        if message.article is None:
+            self.entries.pop(message.job.entry_id)
         stamp = message.job.entry.updated or message.job.entry.published
         if message.error is not None:
             entry.error, entry.error_reason = str(message.error), message.error.reason
@@ -447,7 +492,44 @@ class Ingest:
             tally.unchanged += 1
             return
         assert message.page is not None
-        outcome = store_article(source, message.article, message.page, self.index)
+        if not message.job.known:
+            self.learning.learn(self.host(message), message.article)
+        held = self.held.setdefault(message.slug, [])
+        if len(held) < HOLD and self.learning.young(self.host(message)):
+            held.append(replace(message, page=replace(message.page, content=b"")))
+            return
+        self.settle(message)
+
+    @staticmethod
+    def host(message: Fetched) -> str:
+        assert message.page is not None
+        return site_host(message.page.final_url or message.job.url)
+
+    def settle(self, message: Fetched) -> None:
+        """Store the page, or first extract it again if its site's furniture changed since."""
+        assert message.article is not None and message.page is not None
+        if self.learning.outdated(self.host(message), message.article):
+            self.report.sources[message.slug].extracted_again += 1
+            self.first.setdefault(message.job.entry_id, message)
+            self.open[message.slug] += 1
+            self.jobs_total += 1
+            self.workers[message.slug].extract(message.job, message.page, again=True)
+        else:
+            self.ready.append(message)
+
+    def release(self, slug: str) -> None:
+        """Once a source is done and all its pages are back, settle the pages held back."""
+        if slug in self.done and not self.open.get(slug) and self.held.get(slug):
+            for message in self.held.pop(slug):
+                self.settle(message)
+
+    def store(self, message: Fetched, index: ArticleIndex) -> None:
+        assert message.article is not None and message.page is not None
+        source = self.sources[message.slug]
+        tally = self.report.sources[source.slug]
+        entry = self.entries.pop(message.job.entry_id)
+        stamp = message.job.entry.updated or message.job.entry.published
+        outcome = store_article(source, message.article, message.page, index)
         entry.article = outcome.article
         entry.state = Entry.DUPLICATE if outcome.kind == StoreOutcome.DUPLICATE else Entry.STORED
         entry.entry_updated = stamp or entry.entry_updated

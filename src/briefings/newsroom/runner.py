@@ -95,6 +95,7 @@ def summary(report: Report) -> dict[str, Any]:
         "unchanged": report.total("unchanged"),
         "duplicate": report.total("duplicate"),
         "failed": report.total("failed"),
+        "extracted_again": report.total("extracted_again"),
         "seconds": round(report.seconds, 2),
     }
 

@@ -54,6 +54,7 @@ from briefings.pipeline.metadata import (
     visible_dates,
 )
 from briefings.pipeline.sanitize import sanitize_html
+from briefings.pipeline.sitefurniture import lifted_out, page_blocks
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page
 from briefings.pipeline.urls import absolute_url, canonical_url, same_site, site_of
 
@@ -83,9 +84,11 @@ def extract(page: Page, hints: ExtractHints = ExtractHints()) -> Article:  # noq
     """Extract one article from a fetched page; raises ExtractError when it holds no article."""
     base = page.final_url or page.url
     zone = _zone(hints.timezone)
-    tree = _parse(page)
+    tree = parse_page(page)
     meta = read_meta(tree)
-    trimmed = trim_furniture(_body(tree, base))
+    site_blocks, lifted = page_blocks(tree, hints.furniture)
+    with lifted_out(lifted):  # the site's learned furniture, hidden from trafilatura only
+        trimmed = trim_furniture(_body(tree, base))
     entry = hints.entry
     feed_html = entry.content_html if entry is not None else ""
     blocks = agreed_blocks(trimmed.blocks, witnesses(tree, meta.article_body, feed_html))
@@ -132,6 +135,8 @@ def extract(page: Page, hints: ExtractHints = ExtractHints()) -> Article:  # noq
         body_hash=body_hash(text),
         extractor=EXTRACTOR,
         warnings=tuple(warnings),
+        blocks=site_blocks,
+        lifted=frozenset(b.key for b in site_blocks if b.key in hints.furniture),
     )
 
 
@@ -147,7 +152,7 @@ def _zone(name: str) -> tzinfo:
         raise ConfigError(f"unknown time zone {name!r}") from error
 
 
-def _parse(page: Page) -> HtmlElement:
+def parse_page(page: Page) -> HtmlElement:
     """The page's tree, parsed the way trafilatura would parse it, exactly once, and moved
     (not copied) into a document of `HTML_DOCUMENTS`."""
     if not page.text.strip():

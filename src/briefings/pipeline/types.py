@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,16 @@ class ExtractHints:
     full_text: bool = True
     site_name: str = ""
     entry: FeedEntry | None = None
+    furniture: frozenset[int] = frozenset()  # keys of the blocks learned as the site's furniture
+
+
+class SiteBlock(NamedTuple):
+    """A block of a page that may be its site's furniture: its key (tag path and levelled
+    text, see sitefurniture.py), and its path and text as editors see them."""
+
+    key: int
+    path: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +131,5 @@ class Article:
     body_hash: str = ""  # sha256 of the normalised text; equal bodies are one article
     extractor: str = ""  # name and version of what produced it, e.g. "briefings-extract/1"
     warnings: tuple[str, ...] = field(default=())
+    blocks: tuple[SiteBlock, ...] = ()  # the page's candidate blocks, for the site to learn
+    lifted: frozenset[int] = frozenset()  # keys of the blocks removed as the site's furniture

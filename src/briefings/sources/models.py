@@ -113,3 +113,47 @@ class FetchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.url} {self.status or self.reason}"
+
+
+class LearnedSite(models.Model):
+    """What one site's own articles taught the extractor (see pipeline/sitefurniture.py).
+
+    `counts` holds, packed, on how many recent articles each block of the site was seen (every
+    block, those seen once included, so that learning goes on across ingests); `known` the
+    identities of the articles already learned from. Blocks seen twice or more are also rows of
+    `LearnedBlock`, for editors to read.
+    """
+
+    host = models.CharField(max_length=255, unique=True, help_text="Host and port, if any.")
+    pages = models.PositiveIntegerField(
+        default=0, help_text="Distinct articles learned from (halved every 200, so old ones fade).")
+    counts = models.BinaryField(default=b"", editable=False)
+    known = models.BinaryField(default=b"", editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["host"]
+
+    def __str__(self) -> str:
+        return self.host
+
+
+class LearnedBlock(models.Model):
+    """A block seen on two or more articles of a site; `furniture` ones are removed from its
+    articles' bodies."""
+
+    site = models.ForeignKey(LearnedSite, on_delete=models.CASCADE, related_name="blocks")
+    key = models.CharField(max_length=16, help_text="Hash of the tag path and levelled text.")
+    path = models.CharField(max_length=500,
+                            help_text="Block tags from the page's root; no classes.")
+    text = models.CharField(max_length=200, help_text="The block's text, as first seen.")
+    pages = models.PositiveIntegerField(help_text="Recent articles it was seen on.")
+    furniture = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["site", "-furniture", "-pages", "path"]
+        constraints = [models.UniqueConstraint(fields=["site", "key"],
+                                               name="learned_block_unique_key")]
+
+    def __str__(self) -> str:
+        return self.text
