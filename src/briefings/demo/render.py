@@ -51,7 +51,7 @@ LABELS = {
         "home": "首页", "not_found": "页面不存在", "not_found_text": "您访问的页面不存在。",
         "editor": "责任编辑", "source": "来源", "rights": "版权所有",
         "paywall_title": "订阅后继续阅读", "paywall_text": "本文为订阅用户专享内容。",
-        "house_note": "更多精彩内容，欢迎下载{name}客户端，或关注{name}官方微信公众号。",
+        "house_note": "{name}每日清晨六时出版，周末另有城市副刊随报附送。",
         "subscribe": "立即订阅", "sign_in": "登录",
     },
     "ja": {
@@ -61,7 +61,7 @@ LABELS = {
         "share": "この記事をシェア", "home": "トップ", "not_found": "ページが見つかりません",
         "not_found_text": "お探しのページは見つかりませんでした。",
         "editor": "編集", "source": "出典", "rights": "無断転載を禁じます",
-        "house_note": "{name}の最新ニュースは、公式アプリとメールマガジンでもお届けしています。",
+        "house_note": "{name}は毎朝六時に発行し、土曜日には地域版の別刷りを付けてお届けします。",
         "paywall_title": "この記事は会員限定です",
         "paywall_text": "続きは有料会員登録でお読みいただけます。",
         "subscribe": "会員登録", "sign_in": "ログイン",
