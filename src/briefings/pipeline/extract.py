@@ -46,6 +46,7 @@ from briefings.pipeline.metadata import (
     PageMeta,
     after,
     byline_texts,
+    editor_names,
     has_paywall_marker,
     headline_element,
     read_meta,
@@ -218,9 +219,13 @@ def _people(
     """
     people: list[str] = []
     papers = [o for o in meta.organisations if not is_site(o, site_names)]
+    editors: set[str] | None = None  # read only when metadata names someone
     for group in meta.authors:
         found, credited = split_byline(group, site_names)
         papers.extend(credited)
+        if found and editors is None:
+            editors = {name_key(name) for name in editor_names(tree)}
+        found = [name for name in found if name_key(name) not in (editors or ())]
         if found:
             people = found
             break

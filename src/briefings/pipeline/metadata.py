@@ -361,6 +361,28 @@ def _is_byline(element: HtmlElement) -> bool:
     return bool(classes and BYLINE_CLASS.search(classes.lower()))
 
 
+EDITOR_TEXT = XPath(
+    "//body//text()[contains(., 'ditor') or contains(., 'DITOR') or contains(., 'enyunting')"
+    " or contains(., '编辑') or contains(., '編輯') or contains(., '編集') or contains(., '편집')]"
+)
+EDITOR_LINE = re.compile(
+    r"(?:\b(?:editor|penyunting|redaktur)|责任编辑|責任編輯|編集|편집)\s*[:：]\s*"
+    r"([^|/:：,，;\n]{2,60})", re.IGNORECASE)
+
+
+def editor_names(tree: HtmlElement, limit: int = 4) -> list[str]:
+    """Names the page labels as its editor ("Editor : Heryadi", "责任编辑：王明"): a site's
+    metadata sometimes gives its editor as the article's author."""
+    names: list[str] = []
+    for node in EDITOR_TEXT(tree)[:limit]:
+        parent = node.getparent()
+        if parent is None or parent.tag in SKIPPED:
+            continue
+        line = clean_text(parent.text_content())
+        names.extend(m.group(1).strip() for m in EDITOR_LINE.finditer(line) if len(line) < 200)
+    return names
+
+
 def standfirst_texts(near: list[HtmlElement] | None, limit: int = 5) -> list[str]:
     """Texts of elements right after the headline marked up as a standfirst (dek, sapo)."""
     texts = []
