@@ -18,10 +18,11 @@ Prints, from one run:
 - the Jaccard estimate error of both against exact Jaccard on the same shingle sets of 1 000
   pairs (planted copies and their originals, and unrelated pairs);
 - per stream size: wall time and articles per second for the whole dedupe (2 worker processes
-  make signatures and band keys; the main process looks each article's keys up in an SQLite
-  table on disk in one query, confirms candidates, stores keys and sketch), recall and precision
-  of the planted copies, the band table's size on disk and peak memory (largest resident set of
-  the main process and of a worker);
+  build the articles and make signatures and band keys, 1 000 at a time; the main process looks
+  each thousand's keys up in an SQLite band table on disk in one query, matches keys within the
+  thousand, confirms candidates, then stores keys and sketches, committing every 100 000
+  articles), CPU seconds of both sides, recall and precision of the planted copies, the file's
+  size and peak memory (largest resident set of the main process and of a worker);
 - the same work with datasketch (MinHash + update_batch, an in-memory `MinHashLSH` with the same
   32 bands of 4, query then insert) in a process of its own, on the first 100 000 articles of the
   stream: run on a million it would take about half an hour.
@@ -65,7 +66,7 @@ SEED = 7
 COPY_SHARE = 0.1
 COPY_WINDOW = 5000  # a copy follows its original within this many articles
 CHUNK = 1000  # articles a worker handles at once
-COMMIT_EVERY = 10  # chunks per transaction: random keys dirty most index pages in each one
+COMMIT_EVERY = 100  # chunks per transaction: random keys dirty most index pages in each one
 DATASKETCH_AT_MOST = 100_000
 SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
 WORDS = re.compile(r"\w+")
@@ -252,7 +253,7 @@ def run_ours(count: int) -> None:
     folder = tempfile.mkdtemp(prefix="briefings-dedupe-")
     db = sqlite3.connect(Path(folder) / "bands.sqlite3", isolation_level=None)
     db.executescript("""
-        PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -400000;
+        PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1000000;
         CREATE TABLE band (key INTEGER NOT NULL, article INTEGER NOT NULL,
                            PRIMARY KEY (key, article)) WITHOUT ROWID;
         CREATE TABLE sketch (article INTEGER PRIMARY KEY, size INTEGER, signature BLOB);

@@ -4,7 +4,7 @@ A candidate from the band keys is a copy when the estimated Jaccard similarity o
 sets is at least 0.5, or when the smaller text is at least 80% inside a text at most twice its
 size: an added paragraph or a changed headline keeps a copy well above both, while two papers'
 own reports of one event share at most a fifth of their shingles (measured on the sample papers,
-the BASIL triplets and the MMDS clusters; see docs/benchmarks.md).
+the BASIL triplets and the MMDS clusters; see docs/dedupe.md).
 
 The original of a group of copies is the paper the others credit ("By China Daily"), else one that
 credits nobody, else the earliest published: a copy is never published before its original, but
