@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["extract_quality.py", "site_learning.py", "extract_speed.py", "ingest_speed.py"]
+BENCHMARKS = ["extract_quality.py", "site_learning.py", "extract_speed.py", "ingest_speed.py",
+              "dedupe_speed.py"]
 
 
 def main() -> int:
