@@ -235,3 +235,25 @@ def test_a_manifest_of_one_site_comes_out_clean_from_its_first_page(
     assert all(len(server.requests_to(path)) == 1 for path in list(pages)[1:])  # fetched once
     alone = extract(as_page(server.url("/x"), pages[f"/{TOPICS[0]}"]), ExtractHints())
     assert PROMO in alone.text  # what the general rules alone keep
+
+
+@pytest.mark.django_db
+def test_a_manifest_of_one_page_is_cleaned_by_what_the_store_learned(
+    server: RouteServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    pages = {f"/{t}": site_page(t.title(), story(t)) for t in TOPICS[:6]}
+    serve_site(server, pages, now)
+    herald(server)
+    ingest()  # the store learns the site's promo from its six articles
+    assert LearnedSite.objects.get().blocks.filter(furniture=True, text=PROMO).exists()
+    saved = tmp_path / "one.html"
+    saved.write_bytes(pages[f"/{TOPICS[0]}"])
+    manifest = tmp_path / "pages.jsonl"
+    manifest.write_text(json.dumps({"path": saved.name, "url": server.url(f"/{TOPICS[0]}")}),
+                        encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    extract_command.add_arguments(parser)
+    assert extract_command.run(parser.parse_args(["--json", "--manifest", str(manifest)])) == 0
+    [result] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert result["text"] == "\n\n".join(story(TOPICS[0]))  # one page alone teaches nothing

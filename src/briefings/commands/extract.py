@@ -89,14 +89,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _stored_memories(hosts: set[str]) -> dict[str, SiteMemory]:
-    """What the store learned about these sites, when a database is set up and migrated."""
-    values = config.load()
-    database = config.home(values) / "briefings.sqlite3"
-    if not hosts or (values["database_url"].origin == "default" and not database.is_file()):
-        return {}
-    from briefings.cli import setup_django
+    """What the store learned about these sites, when a database is set up and migrated (or
+    Django already runs in this process, with its store)."""
+    from django.apps import apps
 
-    setup_django()
+    if not hosts:
+        return {}
+    if not apps.ready:
+        values = config.load()
+        database = config.home(values) / "briefings.sqlite3"
+        if values["database_url"].origin == "default" and not database.is_file():
+            return {}
+        from briefings.cli import setup_django
+
+        setup_django()
     from django.db import connection
 
     from briefings.sources.learned import load_memories
