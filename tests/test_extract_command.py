@@ -19,6 +19,9 @@ SANKEI = "asian-news/pages/sankei-shimbun__fundus-0499ff3e.html.gz"
 SANKEI_URL = "https://www.sankei.com/article/20250121-QBJP5I25BBIG5IZ76XZNDHDB5Q/"
 HEBEI = "asian-news/pages/xinhua-hebei__trafilatura-a5a25848.html.gz"  # GB2312
 
+# The command reads what the store learned about each site (here: nothing yet).
+pytestmark = pytest.mark.django_db
+
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict]]:
     parser = argparse.ArgumentParser()

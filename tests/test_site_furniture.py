@@ -213,6 +213,7 @@ def test_copies_and_refetches_of_one_article_are_learned_once(server: RouteServe
     assert LearnedSite.objects.get().pages == 6
 
 
+@pytest.mark.django_db  # the command reads the store's learning too (here: none)
 def test_a_manifest_of_one_site_comes_out_clean_from_its_first_page(
     server: RouteServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
