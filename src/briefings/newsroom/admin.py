@@ -9,6 +9,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ("source", "language", "paywalled")
     search_fields = ("title", "canonical_url", "text")
     date_hierarchy = "published"
+    raw_id_fields = ("duplicate_of",)  # a select of every article would not load
 
 
 @admin.register(Entry)

@@ -4,11 +4,13 @@ for one.
 Extraction and feed parsing are the CPU-heavy stages; processes let them use every core while
 the fetch threads wait on the network, and leave the ingest's own process (fetching and the
 store) the interpreter lock to itself. A crash inside the extractor becomes an ExtractError for
-that page only.
+that page only. The text's MinHash sketch (near-duplicate detection) is CPU work too, so it is
+computed here beside the extraction and travels back with the article.
 
 The workers are forked when the pool is made, before the ingest starts its threads, so they
 start at once with the extractor already imported (a fresh interpreter would spend a second or
-more importing trafilatura). Where fork is not available they are spawned instead.
+more importing trafilatura) and the shingling tables already built. Where fork is not
+available they are spawned instead.
 """
 
 from __future__ import annotations
@@ -18,19 +20,25 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 
 from briefings.errors import BriefingsError, ExtractError, FeedError
 from briefings.pipeline.extract import extract
+from briefings.pipeline.minhash import sketch
 from briefings.pipeline.poll import parse_feed
+from briefings.pipeline.shingles import prepare_tables
 from briefings.pipeline.types import Article, ExtractHints, Page, Poll
 
 Done = Callable[[Article | None, BriefingsError | None], None]
 
 
 def extract_safely(page: Page, hints: ExtractHints) -> Article | BriefingsError:
-    """Run the stage; never raise, so one bad page cannot take a worker or the job down."""
+    """Run the stage and sketch the text; never raise, so one bad page cannot take a worker or
+    the job down."""
     try:
-        return extract(page, hints)
+        article = extract(page, hints)
+        found = sketch(article.text)
+        return replace(article, minhash=found.to_bytes(), shingles=found.size)
     except BriefingsError as exc:
         return exc
     except Exception as exc:
@@ -54,6 +62,7 @@ class ExtractionPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            prepare_tables()  # built once here, inherited by every forked worker
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)

@@ -9,6 +9,9 @@ Threads and processes, and who touches what:
     hands it to the extraction pool (one process per core); every result comes back to the main
     thread, the only one that writes to the store.
 
+Each article the main thread stores is placed among its near-copies (newsroom/copies.py) from
+the sketch the pool computed with the extraction.
+
 The main thread also learns each site's furniture from its new articles (newsroom/sitelearning.py)
 and publishes it for the source threads to put in the hints of the next pages. A young site's
 pages are held back until its source is done, and those extracted before the furniture that
@@ -33,6 +36,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from briefings.errors import BriefingsError, FeedError
+from briefings.newsroom.copies import link_copies
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.models import Entry
 from briefings.newsroom.rows import insert, insert_many, update_many
@@ -65,6 +69,7 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
     duplicate: int = 0
+    copies: int = 0  # articles found to be a near-copy of another (syndicated, edited)
     failed: int = 0
     feeds: int = 0
     feeds_not_modified: int = 0
@@ -250,6 +255,7 @@ class Ingest:
                  max_age: timedelta | None = timedelta(days=7),
                  progress: Callable[[int, int], None] | None = None) -> None:
         self.sources = {s.slug: s for s in sources if s.enabled}
+        self.slugs = {s.id: slug for slug, s in self.sources.items()}
         prefetch_related_objects(list(self.sources.values()), "feeds")
         self.feed_rows: dict[int, Feed] = {}
         self.fetcher = fetcher
@@ -544,6 +550,12 @@ class Ingest:
                     other.state = Entry.DUPLICATE
         counted = StoreOutcome.DUPLICATE if outcome.kind == StoreOutcome.REPLACED else outcome.kind
         setattr(tally, counted, getattr(tally, counted) + 1)
+        if outcome.kind in (StoreOutcome.NEW, StoreOutcome.UPDATED, StoreOutcome.REPLACED):
+            for source_id in link_copies(outcome.article, outcome.kind):
+                # the report covers this run's sources; a copy of another is left uncounted
+                slug = self.slugs.get(source_id)
+                if slug is not None:
+                    self.report.sources[slug].copies += 1
 
     def finish_source(self, slug: str) -> None:
         source = self.sources[slug]

@@ -2,7 +2,10 @@
 
 An `Entry` is one URL a feed announced; it carries the fate of that page (fetched, failed, a
 duplicate of an article we already hold). An `Article` is stored once per canonical URL and once
-per body: an entry whose page has the body of a stored article points at that article.
+per body: an entry whose page has the body of a stored article points at that article. A
+near-copy (another paper's syndicated version, edited) is an article of its own that points at
+its original through `duplicate_of`; its LSH band keys sit in `ArticleBand`, so finding the
+candidates of a new article is one indexed query whatever the size of the store (docs/dedupe.md).
 """
 
 from __future__ import annotations
@@ -38,6 +41,12 @@ class Article(models.Model):
     changed_at = models.DateTimeField(null=True, blank=True,
                                       help_text="Last time the body changed.")
     versions = models.PositiveIntegerField(default=1)
+    minhash = models.BinaryField(null=True, blank=True,
+                                 help_text="MinHash signature of the text (minhash.Sketch).")
+    shingles = models.PositiveIntegerField(default=0, help_text="Distinct shingles of the text.")
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
+        help_text="The original this article is a syndicated copy of.")
 
     class Meta:
         ordering = ["-published", "-id"]
@@ -50,6 +59,17 @@ class Article(models.Model):
     def when(self):
         """The time to sort and show: published, else when we first saw it."""
         return self.published or self.first_seen_at
+
+
+class ArticleBand(models.Model):
+    """One LSH band key of an article: articles sharing a key are candidate copies (bands.py)."""
+
+    pk = models.CompositePrimaryKey("key", "article")
+    key = models.BigIntegerField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.article_id}"
 
 
 class Entry(models.Model):

@@ -61,7 +61,7 @@ def run_ingest(slugs: Sequence[str] = (), *, progress: bool | None = None) -> Re
     return report
 
 
-COLUMNS = ("new", "updated", "unchanged", "duplicate", "failed", "feeds_not_modified",
+COLUMNS = ("new", "updated", "unchanged", "duplicate", "copies", "failed", "feeds_not_modified",
            "feeds_failed")
 
 
@@ -69,7 +69,7 @@ def format_report(report: Report) -> str:
     """A table: one row per source with its counts and error, then the totals."""
     names = {s.slug: s.name for s in Source.objects.filter(slug__in=list(report.sources))}
     width = max([len("source"), *(columns(n) for n in names.values())])
-    heads = ("new", "upd", "same", "dup", "fail", "304", "feed!")
+    heads = ("new", "upd", "same", "dup", "copy", "fail", "304", "feed!")
     lines = [pad("source", width) + "  " + " ".join(f"{h:>5}" for h in heads)]
     for slug, tally in sorted(report.sources.items(), key=lambda kv: names.get(kv[0], kv[0])):
         cells = " ".join(f"{getattr(tally, c):>5}" for c in COLUMNS)
@@ -77,8 +77,8 @@ def format_report(report: Report) -> str:
         lines.append(f"{pad(names.get(slug, slug), width)}  {cells}{error}")
     totals = " ".join(f"{report.total(c):>5}" for c in COLUMNS)
     lines.append(f"{pad('total', width)}  {totals}  in {report.seconds:.1f} s")
-    lines.append("columns: new, updated, unchanged, duplicate and failed pages; "
-                 "feeds answered 304; feeds failed")
+    lines.append("columns: new, updated, unchanged, duplicate (identical body) and failed "
+                 "pages; articles found to be near-copies; feeds answered 304; feeds failed")
     return "\n".join(lines)
 
 
@@ -94,6 +94,7 @@ def summary(report: Report) -> dict[str, Any]:
         "updated": report.total("updated"),
         "unchanged": report.total("unchanged"),
         "duplicate": report.total("duplicate"),
+        "copies": report.total("copies"),
         "failed": report.total("failed"),
         "extracted_again": report.total("extracted_again"),
         "seconds": round(report.seconds, 2),

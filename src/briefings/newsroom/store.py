@@ -15,6 +15,7 @@ from django.utils import timezone
 from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.models import Entry
 from briefings.newsroom.rows import insert, update_many
+from briefings.pipeline.dedupe import Candidate, choose_original
 from briefings.pipeline.types import Article, Page
 from briefings.sources.models import Source
 
@@ -47,6 +48,8 @@ def _values(article: Article, page: Page) -> dict[str, object]:
     values["etag"] = page.etag[:300]
     values["last_modified"] = page.last_modified[:100]
     values["fetched_at"] = page.fetched_at or timezone.now()
+    values["minhash"] = article.minhash or None
+    values["shingles"] = article.shingles
     return values
 
 
@@ -70,13 +73,17 @@ class ArticleIndex:
         self.by_hash.setdefault(row.body_hash, row)
 
 
-def _more_original(new: Article, held: ArticleRow) -> bool:
-    """Of two identical bodies, the one without a credit line, else the earlier, is the original."""
-    if bool(new.credit) != bool(held.credit):
-        return not new.credit
-    if new.published and held.published:
-        return new.published < held.published
-    return False
+def _more_original(source: Source, new: Article, held: ArticleRow) -> bool:
+    """Of two identical bodies, whether the new one is the original.
+
+    The same rule as for a group of near-copies (`dedupe.choose_original`: the paper the other
+    credits, else the one without a credit line, else the earlier published), so an identical
+    copy and an edited one of a story name the same original, whichever arrives first. The new
+    article has no id yet; on a full tie it ranks after the held one, as the later arrival.
+    """
+    held_as = Candidate(held.id, held.source.name, held.credit, held.published)
+    new_as = Candidate(held.id + 1, source.name, new.credit, new.published)
+    return choose_original([held_as, new_as]) is new_as
 
 
 def store_article(source: Source, article: Article, page: Page,
@@ -102,19 +109,21 @@ def store_article(source: Source, article: Article, page: Page,
             setattr(existing, name, value)
         existing.changed_at = now
         existing.versions += 1
-        existing.save()
+        # named fields only: `duplicate_of` is the dedupe's, and this row may be stale there
+        existing.save(update_fields=[*values, "changed_at", "versions"])
         index.by_hash.setdefault(existing.body_hash, existing)
         return StoreOutcome(StoreOutcome.UPDATED, existing)
     twin = index.by_hash.get(article.body_hash)
     if twin is not None:
-        if not _more_original(article, twin):
+        if not _more_original(source, article, twin):
             return StoreOutcome(StoreOutcome.DUPLICATE, twin)
         # Keep the original, whatever order the papers were fetched in; the caller marks the
         # entries that pointed at the copy as duplicates.
-        for name, value in _values(article, page).items():
+        values = _values(article, page)
+        for name, value in values.items():
             setattr(twin, name, value)
         twin.source, twin.canonical_url = source, article.canonical_url[:1000]
-        twin.save()
+        twin.save(update_fields=[*values, "source", "canonical_url"])
         index.add(twin)
         return StoreOutcome(StoreOutcome.REPLACED, twin)
     row = ArticleRow(source=source, canonical_url=article.canonical_url[:1000],

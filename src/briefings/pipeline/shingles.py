@@ -87,6 +87,12 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
     return _splitmix(folds), kinds
 
 
+def prepare_tables() -> None:
+    """Build the lookup tables now: processes forked afterwards share them instead of each
+    spending the build time on its first text."""
+    _tables()
+
+
 def without_credit(text: str) -> str:
     """The text without short paragraphs at either end that are credit lines ("By China Daily").
 

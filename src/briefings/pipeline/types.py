@@ -133,3 +133,5 @@ class Article:
     warnings: tuple[str, ...] = field(default=())
     blocks: tuple[SiteBlock, ...] = ()  # the page's candidate blocks, for the site to learn
     lifted: frozenset[int] = frozenset()  # keys of the blocks removed as the site's furniture
+    minhash: bytes = b""  # MinHash signature of the text (minhash.Sketch.to_bytes), if sketched
+    shingles: int = 0  # distinct shingles of the text: the size of the sketch
