@@ -41,9 +41,10 @@ STORY = [p(text) for text in PROSE]
 # --- lengths in units --------------------------------------------------------------------------
 
 def test_a_cjk_character_counts_as_a_word() -> None:
-    assert units("Ministers agree on a plan") == 5
-    assert units("関連記事") == 4
-    assert units("版权所有 Xinhua 2024") == 6
+    assert units("Ministers agree on a plan", 10) == 5
+    assert units("関連記事", 10) == 4
+    assert units("版权所有 Xinhua 2024", 10) == 6
+    assert units("word " * 500, 40) == 41  # counted only as far as a rule needs
 
 
 def test_furniture_lengths_count_cjk_characters_for_what_they_carry() -> None:

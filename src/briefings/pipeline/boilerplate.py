@@ -106,9 +106,15 @@ LABEL = re.compile(
 )
 
 
-def units(text: str) -> int:
-    """Words of the text, each CJK character counted as one."""
-    return len(UNIT.findall(text))
+def units(text: str, most: int) -> int:
+    """Words of the text, each CJK character counted as one, counted up to `most` + 1: every
+    rule compares a block with a short length, and a long paragraph need not be counted whole
+    (a unit takes at most 16 characters but for a rare long word)."""
+    head = text[: 16 * (most + 1)]
+    found = len(UNIT.findall(head))
+    if found <= most and len(head) < len(text):
+        found = len(UNIT.findall(text))
+    return min(found, most + 1)
 
 
 def link_share(block: Block) -> float:
@@ -148,7 +154,7 @@ def _boilerplate(block: Block) -> bool:
 
 
 def _stock_line(line: str) -> bool:
-    size = units(line)
+    size = units(line, 2 * LINE)
     if size <= STAMP and _stamp(line):
         return True
     if size <= LINE and (PROMOTION.search(line) or POINTER.match(line)):
@@ -169,7 +175,8 @@ def _sandwiched(blocks: list[Block], stock: list[bool]) -> list[bool]:
         if not stock[index - 1] or stock[index]:
             continue
         end = index
-        while end < len(blocks) and not stock[end] and units(blocks[end].text) <= SANDWICH:
+        while (end < len(blocks) and not stock[end]
+               and units(blocks[end].text, SANDWICH) <= SANDWICH):
             end += 1
         if end - index <= 2 and end < len(blocks) and stock[end]:
             drop[index:end] = [True] * (end - index)
@@ -179,17 +186,19 @@ def _sandwiched(blocks: list[Block], stock: list[bool]) -> list[bool]:
 def _label(text: str) -> bool:
     """A "Don't miss" / "関連記事" label, alone or heading the linked headlines it introduces."""
     first, _, rest = text.partition("\n")
-    if units(first) > 8 or not LABEL.match(first):
+    if units(first, 8) > 8 or not LABEL.match(first):
         return False
-    return not rest or all(units(line) <= HEADLINE for line in rest.split("\n"))
+    return not rest or all(units(line, HEADLINE) <= HEADLINE for line in rest.split("\n"))
 
 
 def _link_line(block: Block) -> bool:
     """A short line (or a list of short lines) that is all link text: a headline elsewhere."""
-    if block.kind not in ("p", "ul", "ol") or link_share(block) < LINKED:
+    if block.kind not in ("p", "ul", "ol"):
         return False
     lines = block.text.split("\n")
-    return all(1 < units(line) <= HEADLINE and not URL_ONLY.match(line) for line in lines)
+    short = all(1 < units(line, HEADLINE) <= HEADLINE and not URL_ONLY.match(line)
+                for line in lines)
+    return short and link_share(block) >= LINKED
 
 
 def _teasers(block: Block) -> bool:
@@ -199,7 +208,7 @@ def _teasers(block: Block) -> bool:
         return False
     items = block.html.split("<li>")[1:]
     return all(item.startswith("<a ") for item in items) and all(
-        units(line) <= LINE for line in block.text.split("\n"))
+        units(line, LINE) <= LINE for line in block.text.split("\n"))
 
 
 def _link_run(blocks: list[Block], start: int) -> int:

@@ -83,12 +83,12 @@ def trim_furniture(blocks: list[Block]) -> Trimmed:
     """
     paywalled, kept, notices, seen_paragraph = False, [], [], False
     for block in blocks:
-        if units(block.text) <= SHORT * 2 and PAYWALL_NOTICE.search(block.text.lower()):
+        if units(block.text, SHORT * 2) <= SHORT * 2 and PAYWALL_NOTICE.search(block.text.lower()):
             if seen_paragraph:
                 paywalled = True
                 break
             continue
-        seen_paragraph = seen_paragraph or units(block.text) >= PARAGRAPH
+        seen_paragraph = seen_paragraph or units(block.text, PARAGRAPH) >= PARAGRAPH
         if block.kind == "figure" or not _is_furniture(block.text):
             kept.append(block)
         elif COPYRIGHT.match(block.text):
@@ -104,10 +104,10 @@ def trim_furniture(blocks: list[Block]) -> Trimmed:
 
 def _is_furniture(text: str) -> bool:
     """A short line of furniture, or a list of nothing else ("Order Reprints / Print")."""
-    return all(units(line) <= SHORT and FURNITURE.match(line) for line in text.split("\n"))
+    return all(units(line, SHORT) <= SHORT and FURNITURE.match(line) for line in text.split("\n"))
 
 
 def _headlines(blocks: list[Block]) -> bool:
     """Whether blocks read like a list of links: none, or all short lines."""
     lines = [line for block in blocks for line in block.text.split("\n")]
-    return all(units(line) <= LIST_ITEM for line in lines)
+    return all(units(line, LIST_ITEM) <= LIST_ITEM for line in lines)
