@@ -20,6 +20,7 @@ The rules, each cheap and each about a block's shape or stock phrases, never abo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from briefings.pipeline.bodyhtml import Block
 
@@ -107,14 +108,15 @@ LABEL = re.compile(
 
 
 def units(text: str, most: int) -> int:
-    """Words of the text, each CJK character counted as one, counted up to `most` + 1: every
-    rule compares a block with a short length, and a long paragraph need not be counted whole
-    (a unit takes at most 16 characters but for a rare long word)."""
-    head = text[: 16 * (most + 1)]
-    found = len(UNIT.findall(head))
-    if found <= most and len(head) < len(text):
-        found = len(UNIT.findall(text))
-    return min(found, most + 1)
+    """Words of the text, each CJK character counted as one, up to `most` + 1 (every rule
+    compares a block with a short length)."""
+    return min(_units(text), most + 1)
+
+
+@lru_cache(maxsize=4096)
+def _units(text: str) -> int:
+    # Cached: the furniture and boilerplate rules measure the same blocks and lines again.
+    return len(UNIT.findall(text))
 
 
 def link_share(block: Block) -> float:
