@@ -15,6 +15,10 @@ Prints, from one run:
 
 from __future__ import annotations
 
+# isort: off
+import throwaway_store  # first, before any model: a fresh store, Django set up
+# isort: on
+
 import gzip
 import multiprocessing
 import multiprocessing.connection
@@ -22,7 +26,6 @@ import os
 import resource
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -30,33 +33,19 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-HOME = tempfile.mkdtemp(prefix="briefings-bench-")
-os.environ.update({
-    "BRIEFINGS_HOME": HOME,
-    "BRIEFINGS_DATABASE_URL": f"sqlite:///{HOME}/bench.sqlite3",
-    "BRIEFINGS_SECRET_KEY": "bench-only",
-    "DJANGO_SETTINGS_MODULE": "briefings.settings",
-})
+import httpx
+import trafilatura
+from django.core.management import call_command
 
-import django  # noqa: E402
-
-django.setup()
-
-import httpx  # noqa: E402
-import trafilatura  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from briefings.demo.server import DemoNewspapers  # noqa: E402
-from briefings.newsroom.extracting import ExtractionPool  # noqa: E402
-from briefings.newsroom.ingest import Ingest  # noqa: E402
-from briefings.newsroom.models import Article, Entry  # noqa: E402
-from briefings.pipeline.fetch import FetchConfig, Fetcher  # noqa: E402
-from briefings.pipeline.poll import parse_feed  # noqa: E402
-from briefings.pipeline.types import SourceSpec  # noqa: E402
-from briefings.sources.catalog import sync_sources  # noqa: E402
-from briefings.sources.models import Feed, Source  # noqa: E402
+from briefings.demo.server import DemoNewspapers
+from briefings.newsroom.extracting import ExtractionPool
+from briefings.newsroom.ingest import Ingest
+from briefings.newsroom.models import Article, Entry
+from briefings.pipeline.fetch import FetchConfig, Fetcher
+from briefings.pipeline.poll import parse_feed
+from briefings.pipeline.types import SourceSpec
+from briefings.sources.catalog import sync_sources
+from briefings.sources.models import Feed, Source
 
 POLL_ROUNDS = 20
 INGEST_ROUNDS = 5  # each from an empty store; the median is reported
@@ -145,7 +134,7 @@ def serve_papers(conn: multiprocessing.connection.Connection) -> None:
         conn.recv()  # until the benchmark is done
 
 
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = throwaway_store.ROOT.parent / "shared" / "data"
 
 
 def real_pages() -> dict[str, bytes]:

@@ -8,41 +8,29 @@ The ingest column runs a real ingest into a throwaway SQLite store; it reads the
 
 from __future__ import annotations
 
+# isort: off
+import throwaway_store  # noqa: F401  (first, before any model: a fresh store, Django set up)
+# isort: on
+
 import os
 import sys
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-HOME = tempfile.mkdtemp(prefix="briefings-bench-")
-os.environ.update({
-    "BRIEFINGS_HOME": HOME,
-    "BRIEFINGS_DATABASE_URL": f"sqlite:///{HOME}/bench.sqlite3",
-    "BRIEFINGS_SECRET_KEY": "bench-only",
-    "DJANGO_SETTINGS_MODULE": "briefings.settings",
-})
+from django.core.management import call_command
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-
-from briefings.demo.content import DemoArticle, Paper  # noqa: E402
-from briefings.demo.server import DemoNewspapers  # noqa: E402
-from briefings.demo.truth import load_truth  # noqa: E402
-from briefings.evaluate import PageScore, aggregate, char_tokens, score_page, word_tokens  # noqa: E402
-from briefings.newsroom.extracting import ExtractionPool  # noqa: E402
-from briefings.newsroom.ingest import Ingest  # noqa: E402
-from briefings.newsroom.models import Article  # noqa: E402
-from briefings.pipeline.extract import extract  # noqa: E402
-from briefings.pipeline.fetch import FetchConfig, Fetcher  # noqa: E402
-from briefings.pipeline.sitebatch import SiteHints, learn, lesson  # noqa: E402
-from briefings.pipeline.types import ExtractHints  # noqa: E402
-from briefings.sources.catalog import sync_sources  # noqa: E402
-from briefings.sources.models import Source  # noqa: E402
+from briefings.demo.content import DemoArticle, Paper
+from briefings.demo.server import DemoNewspapers
+from briefings.demo.truth import load_truth
+from briefings.evaluate import PageScore, aggregate, char_tokens, score_page, word_tokens
+from briefings.newsroom.extracting import ExtractionPool
+from briefings.newsroom.ingest import Ingest
+from briefings.newsroom.models import Article
+from briefings.pipeline.extract import extract
+from briefings.pipeline.fetch import FetchConfig, Fetcher
+from briefings.pipeline.sitebatch import SiteHints, learn, lesson
+from briefings.pipeline.types import ExtractHints
+from briefings.sources.catalog import sync_sources
+from briefings.sources.models import Source
 
 
 def score(paper: Paper, article: DemoArticle, text: str) -> PageScore:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real data folder and a real HTTP server on 127.0.0.1."""
+"""Shared fixtures: the real data folder, a real HTTP server on 127.0.0.1, the sample
+newspapers and their ground truth."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from briefings.demo.server import DemoNewspapers
+from briefings.demo.truth import Truth, load_truth
 from tests.servers import RouteServer, route_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,3 +36,15 @@ def server(one_server: RouteServer) -> RouteServer:
     one_server.routes.clear()
     one_server.hits.clear()
     return one_server
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[DemoNewspapers]:
+    """The sample newspapers, served on 127.0.0.1 for one test module."""
+    with DemoNewspapers() as papers:
+        yield papers
+
+
+@pytest.fixture(scope="session")
+def truth() -> Truth:
+    return load_truth()

@@ -3,14 +3,14 @@ publishing an edited copy, another paper's own report of the event, and later ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 
 from briefings.demo.server import DemoNewspapers
-from briefings.demo.truth import Truth, load_truth
+from briefings.demo.truth import Truth
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.ingest import Ingest, Report
 from briefings.newsroom.models import Article, ArticleBand, Entry
@@ -23,17 +23,6 @@ from briefings.sources.models import Source
 from tests.servers import Hit, Response, RouteServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[DemoNewspapers]:
-    with DemoNewspapers() as papers:
-        yield papers
-
-
-@pytest.fixture(scope="module")
-def truth() -> Truth:
-    return load_truth()
 
 
 def ingest(slugs: Sequence[str] = (), workers: int = 1) -> Report:

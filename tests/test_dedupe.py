@@ -17,18 +17,13 @@ import pytest
 from datasketch import MinHash
 
 from briefings.demo.content import DemoArticle
-from briefings.demo.truth import Truth, load_truth
+from briefings.demo.truth import Truth
 from briefings.pipeline.bands import MIN_SHINGLES, band_keys, bands, candidate_probability
 from briefings.pipeline.dedupe import Candidate, choose_original, group_copies, is_copy, similarity
 from briefings.pipeline.minhash import PERMUTATIONS, Sketch, jaccard, sketch, sketches
 from briefings.pipeline.shingles import WIDTH, shingle_sets, shingles
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def truth() -> Truth:
-    return load_truth()
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 
 from briefings.demo.server import DemoNewspapers
-from briefings.demo.truth import Truth, load_truth
+from briefings.demo.truth import Truth
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.ingest import Ingest, Report
 from briefings.newsroom.models import Article, Entry
@@ -21,17 +20,6 @@ from briefings.sources.models import Feed, FetchLog, Source
 from tests.servers import Hit, Response, RouteServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[DemoNewspapers]:
-    with DemoNewspapers() as papers:
-        yield papers
-
-
-@pytest.fixture(scope="module")
-def truth() -> Truth:
-    return load_truth()
 
 
 def ingest(workers: int = 1, **kwargs: object) -> Report:
