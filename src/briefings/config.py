@@ -98,6 +98,14 @@ SETTINGS: tuple[Setting, ...] = (
             "How many ingests retry a page that failed before it is given up."),
     Setting("ingest_interval", _positive_int, 30,
             "Minutes between scheduled ingests while `briefings serve` runs; 0 turns it off."),
+    Setting("story_window", _positive_int, 72,
+            "Hours around a story's first and last article in which a new article may join it."),
+    Setting("story_same_language", _positive_float, 0.24,
+            "TF-IDF cosine of headline and lead words that makes two articles in one language "
+            "one story (lower joins more)."),
+    Setting("story_across_languages", _positive_float, 0.18,
+            "Cosine of names, numbers and dates that makes two articles in different languages "
+            "one story."),
     Setting("server_threads", _positive_int, 8, "Worker threads of the web server."),
     Setting("log_level", str, "INFO", "DEBUG, INFO, WARNING or ERROR."),
 )

@@ -5,7 +5,8 @@ Extraction and feed parsing are the CPU-heavy stages; processes let them use eve
 the fetch threads wait on the network, and leave the ingest's own process (fetching and the
 store) the interpreter lock to itself. A crash inside the extractor becomes an ExtractError for
 that page only. The text's MinHash sketch (near-duplicate detection) is CPU work too, so it is
-computed here beside the extraction and travels back with the article.
+computed here beside the extraction and travels back with the article, and so is its profile
+for story clustering (its hashed headline and lead words and its anchors).
 
 The workers are forked when the pool is made, before the ingest starts its threads, so they
 start at once with the extractor already imported (a fresh interpreter would spend a second or
@@ -23,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from briefings.errors import BriefingsError, ExtractError, FeedError
+from briefings.pipeline.cluster import profile
 from briefings.pipeline.extract import extract
 from briefings.pipeline.minhash import sketch
 from briefings.pipeline.poll import parse_feed
@@ -32,13 +34,19 @@ from briefings.pipeline.types import Article, ExtractHints, Page, Poll
 Done = Callable[[Article | None, BriefingsError | None], None]
 
 
+def enrich(article: Article) -> Article:
+    """The article with what the writer's stages need computed: its sketch and its profile."""
+    found = sketch(article.text)
+    terms = profile(article.title, article.text, article.language)
+    return replace(article, minhash=found.to_bytes(), shingles=found.size,
+                   profile=terms.to_bytes())
+
+
 def extract_safely(page: Page, hints: ExtractHints) -> Article | BriefingsError:
     """Run the stage and sketch the text; never raise, so one bad page cannot take a worker or
     the job down."""
     try:
-        article = extract(page, hints)
-        found = sketch(article.text)
-        return replace(article, minhash=found.to_bytes(), shingles=found.size)
+        return enrich(extract(page, hints))
     except BriefingsError as exc:
         return exc
     except Exception as exc:

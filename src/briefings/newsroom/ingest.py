@@ -10,7 +10,8 @@ Threads and processes, and who touches what:
     thread, the only one that writes to the store.
 
 Each article the main thread stores is placed among its near-copies (newsroom/copies.py) from
-the sketch the pool computed with the extraction.
+the sketch the pool computed with the extraction, then in its story (newsroom/stories.py) from
+the profile computed there too.
 
 The main thread also learns each site's furniture from its new articles (newsroom/sitelearning.py)
 and publishes it for the source threads to put in the hints of the next pages. A young site's
@@ -42,6 +43,7 @@ from briefings.newsroom.models import Entry
 from briefings.newsroom.rows import insert, insert_many, update_many
 from briefings.newsroom.sitelearning import HOLD, NOTHING, SiteLearning
 from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
+from briefings.newsroom.stories import StoryDesk
 from briefings.pipeline.fetch import Fetcher
 from briefings.pipeline.sitefurniture import site_host
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page, Poll, SourceSpec
@@ -85,6 +87,7 @@ class Tally:
 class Report:
     sources: dict[str, Tally] = field(default_factory=dict)
     seconds: float = 0.0
+    stories: int = 0  # stories this run started
 
     def total(self, name: str) -> int:
         return sum(getattr(t, name) for t in self.sources.values())
@@ -282,6 +285,7 @@ class Ingest:
         self.done: set[str] = set()  # sources whose thread has finished
         self.held: dict[str, list[Fetched]] = {}  # per source: pages of young sites held back
         self.first: dict[int, Fetched] = {}  # per entry: its first extraction, while redone
+        self.stories = StoryDesk()
 
     def run(self) -> Report:
         # The main thread's store calls release the interpreter lock inside SQLite; a short
@@ -323,8 +327,11 @@ class Ingest:
                 self.logs.clear()
                 save_entries(self.dirty.values())
                 self.dirty.clear()
+                self.stories.flush()
         with transaction.atomic():
             self.learning.save()
+            self.stories.close()
+        self.report.stories = self.stories.started
         self.report.seconds = (timezone.now() - started).total_seconds()
         return self.report
 
@@ -556,6 +563,7 @@ class Ingest:
                 slug = self.slugs.get(source_id)
                 if slug is not None:
                     self.report.sources[slug].copies += 1
+            self.stories.place(outcome.article, outcome.kind)
 
     def finish_source(self, slug: str) -> None:
         source = self.sources[slug]

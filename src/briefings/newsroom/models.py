@@ -47,6 +47,12 @@ class Article(models.Model):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies",
         help_text="The original this article is a syndicated copy of.")
+    profile = models.BinaryField(null=True, blank=True,
+                                 help_text="Hashed words and anchors (cluster.Profile).")
+    story = models.ForeignKey("Story", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="articles")
+    story_pinned = models.BooleanField(
+        default=False, help_text="An editor put it in its story; the clustering never moves it.")
 
     class Meta:
         ordering = ["-published", "-id"]
@@ -59,6 +65,49 @@ class Article(models.Model):
     def when(self):
         """The time to sort and show: published, else when we first saw it."""
         return self.published or self.first_seen_at
+
+
+class Story(models.Model):
+    """One event as covered by one or more papers (pipeline/cluster.py places articles)."""
+
+    headline = models.CharField(max_length=500, help_text="The best member's title.")
+    summary = models.TextField(blank=True, help_text="Two sentences from the best member.")
+    best = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    first_seen = models.DateTimeField(db_index=True)
+    last_updated = models.DateTimeField(db_index=True)
+    papers = models.JSONField(default=list, blank=True,
+                              help_text="Names of the papers that ran it, first to last.")
+    breadth = models.PositiveIntegerField(default=1, db_index=True,
+                                          help_text="How many distinct papers ran it.")
+    size = models.PositiveIntegerField(default=1, help_text="Member articles.")
+
+    class Meta:
+        ordering = ["-last_updated", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def merge(self, *others: Story) -> Story:
+        """Take the other stories' articles (pinned here) and delete those stories."""
+        from briefings.newsroom.stories import merge
+
+        return merge(self, others)
+
+    def split(self, articles) -> Story:
+        """Move these articles (pinned) to a new story, which is returned."""
+        from briefings.newsroom.stories import split
+
+        return split(self, articles)
+
+
+class TermFrequencies(models.Model):
+    """The clustering's document frequencies (cluster.Frequencies): one row, saved per run."""
+
+    documents = models.PositiveBigIntegerField(default=0)
+    counts = models.BinaryField(help_text="zlib-compressed hashed counters.")
+    saved_at = models.DateTimeField(auto_now=True)
 
 
 class ArticleBand(models.Model):

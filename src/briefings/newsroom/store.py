@@ -50,6 +50,7 @@ def _values(article: Article, page: Page) -> dict[str, object]:
     values["fetched_at"] = page.fetched_at or timezone.now()
     values["minhash"] = article.minhash or None
     values["shingles"] = article.shingles
+    values["profile"] = article.profile or None
     return values
 
 

@@ -135,3 +135,4 @@ class Article:
     lifted: frozenset[int] = frozenset()  # keys of the blocks removed as the site's furniture
     minhash: bytes = b""  # MinHash signature of the text (minhash.Sketch.to_bytes), if sketched
     shingles: int = 0  # distinct shingles of the text: the size of the sketch
+    profile: bytes = b""  # hashed words and anchors for story clustering (cluster.Profile)

@@ -1,0 +1,193 @@
+"""Stories in the store: place each stored article in a story, keep each story's facts current,
+and the editors' merge and split.
+
+The ingest's writer holds one `StoryDesk` for a run. It loads the stories still open (last
+updated within two windows of now) with their members' stored profiles into the clustering
+(pipeline/cluster.py), so a new article joins an existing story without recomputing anything
+else; the document frequencies are one row, read at the start and saved at the end of the run.
+A syndicated copy joins its original's story without being compared at all. Stories touched in a
+batch are refreshed once at the end of the batch: headline and summary from the best member,
+first seen, last updated, the papers in order of appearance and the breadth.
+
+A pinned article (an editor merged or split its story) is never moved by the clustering; an
+updated article that is not pinned is placed again, since its text changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from briefings.newsroom.models import Article as ArticleRow
+from briefings.newsroom.models import Story, TermFrequencies
+from briefings.newsroom.store import StoreOutcome
+from briefings.pipeline.cluster import Clusterer, Frequencies, Profile, Settings
+from briefings.pipeline.summarize import summary
+
+PLACED = (StoreOutcome.NEW, StoreOutcome.UPDATED, StoreOutcome.REPLACED)
+
+
+def configured() -> Settings:
+    values = django_settings.BRIEFINGS
+    return Settings(window=timedelta(hours=int(values["story_window"])),
+                    same_language=float(values["story_same_language"]),
+                    across_languages=float(values["story_across_languages"]))
+
+
+def load_frequencies() -> Frequencies:
+    row = TermFrequencies.objects.order_by("pk").first()
+    if row is None:
+        return Frequencies()
+    return Frequencies.from_bytes(row.documents, bytes(row.counts))
+
+
+def save_frequencies(frequencies: Frequencies) -> None:
+    row = TermFrequencies.objects.order_by("pk").first() or TermFrequencies()
+    row.documents, row.counts = frequencies.documents, frequencies.to_bytes()
+    row.save()
+
+
+def _when(row: ArticleRow) -> datetime:
+    return row.published or row.first_seen_at or timezone.now()
+
+
+class StoryDesk:
+    """The clustering state of one ingest run, and the stories it touched."""
+
+    def __init__(self, settings: Settings | None = None, *, now: datetime | None = None) -> None:
+        self.settings = settings or configured()
+        self.clusterer = Clusterer(self.settings, load_frequencies())
+        self.dirty: set[int] = set()
+        self.started = 0  # stories this desk began
+        self._load(now or timezone.now())
+
+    def _load(self, now: datetime) -> None:
+        held = (ArticleRow.objects
+                .filter(story__last_updated__gte=now - 2 * self.settings.window,
+                        profile__isnull=False)
+                .order_by("id")
+                .values_list("id", "story_id", "published", "first_seen_at", "profile",
+                             "story_pinned"))
+        for article, story, published, first_seen, found, pinned in held.iterator(2000):
+            self.clusterer.remember(article, story, published or first_seen,
+                                    Profile.from_bytes(bytes(found)), pinned=pinned)
+
+    def place(self, row: ArticleRow, kind: str) -> int | None:
+        """Put a just-stored article in its story; returns the story's id."""
+        if kind not in PLACED or not row.profile:
+            return row.story_id
+        if row.story_id is not None:
+            self.dirty.add(row.story_id)
+            if row.story_pinned or kind == StoreOutcome.REPLACED:
+                return row.story_id
+            self.clusterer.forget(row.id)
+        found = Profile.from_bytes(bytes(row.profile))
+        when = _when(row)
+        if row.story_id is None:
+            self.clusterer.count(found)
+        story = self._story_of_original(row) or self.clusterer.place(when, found)
+        if story is None:
+            story = Story.objects.create(headline=row.title, first_seen=when,
+                                         last_updated=when, papers=[row.source.name]).pk
+            self.started += 1
+        if story != row.story_id:
+            row.story_id = story
+            ArticleRow.objects.filter(pk=row.pk).update(story_id=story)
+        self.clusterer.remember(row.id, story, when, found)
+        self.dirty.add(story)
+        if (cutoff := self.clusterer.newest) is not None:
+            self.clusterer.forget_before(cutoff - 3 * self.settings.window)
+        return story
+
+    def _story_of_original(self, row: ArticleRow) -> int | None:
+        original = row.duplicate_of_id
+        if original is None:
+            return None
+        member = self.clusterer.members.get(original)
+        if member is not None:
+            return member.story
+        return (ArticleRow.objects.filter(pk=original).values_list("story_id", flat=True)
+                .first())
+
+    def flush(self) -> None:
+        """Refresh the stories touched since the last flush (call inside the batch's
+        transaction)."""
+        if self.dirty:
+            refresh(self.dirty)
+            self.dirty.clear()
+
+    def close(self) -> None:
+        self.flush()
+        save_frequencies(self.clusterer.frequencies)
+
+
+def _merit(row: dict) -> tuple:
+    """The best member tells the story: an original, in full, long enough, with a standfirst,
+    and of those the first."""
+    return (row["duplicate_of_id"] is None, not row["paywalled"], bool(row["source__full_text"]),
+            min(row["length"] or 0, 3000) // 500, bool(row["standfirst"]),
+            -row["when"].timestamp(), -row["id"])
+
+
+def refresh(stories: Iterable[int]) -> None:
+    """Recompute each story's facts from its members; delete the stories left empty."""
+    wanted = set(stories)
+    members: dict[int, list[dict]] = {s: [] for s in wanted}
+    rows = (ArticleRow.objects.filter(story_id__in=wanted)
+            .annotate(length=Length("text"))
+            .values("id", "story_id", "title", "standfirst", "published", "first_seen_at",
+                    "duplicate_of_id", "paywalled", "length", "source__name",
+                    "source__full_text"))
+    for row in rows:
+        row["when"] = row["published"] or row["first_seen_at"]
+        members[row["story_id"]].append(row)
+    empty = [s for s, held in members.items() if not held]
+    if empty:
+        Story.objects.filter(pk__in=empty).delete()
+    changed = []
+    for story in Story.objects.filter(pk__in=[s for s, held in members.items() if held]):
+        held = sorted(members[story.pk], key=lambda r: (r["when"], r["id"]))
+        best = max(held, key=_merit)
+        papers = list(dict.fromkeys(r["source__name"] for r in held))
+        story.headline = best["title"][:500]
+        if story.best_id != best["id"] or not story.summary:
+            text = ArticleRow.objects.filter(pk=best["id"]).values_list("text", flat=True)[0]
+            story.summary = summary(best["title"], text)
+        story.best_id = best["id"]
+        story.first_seen, story.last_updated = held[0]["when"], held[-1]["when"]
+        story.papers, story.breadth, story.size = papers, len(papers), len(held)
+        changed.append(story)
+    Story.objects.bulk_update(changed, ["headline", "summary", "best", "first_seen",
+                                        "last_updated", "papers", "breadth", "size"])
+
+
+def merge(target: Story, others: Sequence[Story]) -> Story:
+    """One story out of several: every member is pinned to `target`."""
+    with transaction.atomic():
+        ids = [o.pk for o in others if o.pk != target.pk]
+        ArticleRow.objects.filter(story_id__in=[target.pk, *ids]).update(
+            story=target, story_pinned=True)
+        Story.objects.filter(pk__in=ids).delete()
+        refresh([target.pk])
+    target.refresh_from_db()
+    return target
+
+
+def split(story: Story, articles: Iterable[ArticleRow | int]) -> Story:
+    """Move `articles` of `story` into a new story, pinned there."""
+    ids = [a.pk if isinstance(a, ArticleRow) else int(a) for a in articles]
+    with transaction.atomic():
+        moving = ArticleRow.objects.filter(story=story, pk__in=ids)
+        if not moving.exists():
+            raise ValueError("none of those articles is in this story")
+        now = timezone.now()
+        fresh = Story.objects.create(headline=story.headline, first_seen=now, last_updated=now)
+        moving.update(story=fresh, story_pinned=True)
+        refresh([story.pk, fresh.pk])
+    fresh.refresh_from_db()
+    return fresh
