@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from briefings.errors import ConfigError
+from briefings.pipeline.sections import DEFAULT_SECTIONS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -98,6 +99,9 @@ SETTINGS: tuple[Setting, ...] = (
             "How many ingests retry a page that failed before it is given up."),
     Setting("ingest_interval", _positive_int, 30,
             "Minutes between scheduled ingests while `briefings serve` runs; 0 turns it off."),
+    Setting("sections", _list, DEFAULT_SECTIONS,
+            "The site's sections, comma-separated: sources' own sections map onto these, and an "
+            "article whose source gives none is classified into one."),
     Setting("server_threads", _positive_int, 8, "Worker threads of the web server."),
     Setting("log_level", str, "INFO", "DEBUG, INFO, WARNING or ERROR."),
 )
