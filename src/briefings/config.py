@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from briefings.errors import ConfigError
+from briefings.pipeline.sections import DEFAULT_SECTIONS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -106,6 +107,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("story_across_languages", _positive_float, 0.18,
             "Cosine of names, numbers and dates that makes two articles in different languages "
             "one story."),
+    Setting("sections", _list, DEFAULT_SECTIONS,
+            "The site's sections, comma-separated: sources' own sections map onto these, and an "
+            "article whose source gives none is classified into one."),
     Setting("server_threads", _positive_int, 8, "Worker threads of the web server."),
     Setting("log_level", str, "INFO", "DEBUG, INFO, WARNING or ERROR."),
 )

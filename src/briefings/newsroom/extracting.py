@@ -4,9 +4,10 @@ for one.
 Extraction and feed parsing are the CPU-heavy stages; processes let them use every core while
 the fetch threads wait on the network, and leave the ingest's own process (fetching and the
 store) the interpreter lock to itself. A crash inside the extractor becomes an ExtractError for
-that page only. The text's MinHash sketch (near-duplicate detection) is CPU work too, so it is
-computed here beside the extraction and travels back with the article, and so is its profile
-for story clustering (its hashed headline and lead words and its anchors).
+that page only. The text's MinHash sketch (near-duplicate detection), its profile for story
+clustering (hashed headline and lead words, and anchors) and, when the source gave no section,
+the section classifier are CPU work too, so they run here beside the extraction and travel back
+with the article.
 
 The workers are forked when the pool is made, before the ingest starts its threads, so they
 start at once with the extractor already imported (a fresh interpreter would spend a second or
@@ -28,6 +29,7 @@ from briefings.pipeline.cluster import profile
 from briefings.pipeline.extract import extract
 from briefings.pipeline.minhash import sketch
 from briefings.pipeline.poll import parse_feed
+from briefings.pipeline.sectionmodel import shipped_model, with_inferred_section
 from briefings.pipeline.shingles import prepare_tables
 from briefings.pipeline.types import Article, ExtractHints, Page, Poll
 
@@ -46,7 +48,8 @@ def extract_safely(page: Page, hints: ExtractHints) -> Article | BriefingsError:
     """Run the stage and sketch the text; never raise, so one bad page cannot take a worker or
     the job down."""
     try:
-        return enrich(extract(page, hints))
+        article = enrich(extract(page, hints))
+        return article if article.section else with_inferred_section(article, hints.taxonomy)
     except BriefingsError as exc:
         return exc
     except Exception as exc:
@@ -71,6 +74,7 @@ class ExtractionPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             prepare_tables()  # built once here, inherited by every forked worker
+            shipped_model()
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)

@@ -45,6 +45,7 @@ from briefings.newsroom.sitelearning import HOLD, NOTHING, SiteLearning
 from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
 from briefings.newsroom.stories import StoryDesk
 from briefings.pipeline.fetch import Fetcher
+from briefings.pipeline.sections import DEFAULT_SECTIONS
 from briefings.pipeline.sitefurniture import site_host
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page, Poll, SourceSpec
 from briefings.pipeline.urls import canonical_url
@@ -155,8 +156,10 @@ class SourceWorker:
 
     def __init__(self, spec: SourceSpec, feeds: Sequence[FeedState], fetcher: Fetcher,
                  pool: ExtractionPool, outbox: queue.Queue[Any],
-                 furniture: Mapping[str, frozenset[int]]) -> None:
+                 furniture: Mapping[str, frozenset[int]],
+                 taxonomy: tuple[str, ...] = DEFAULT_SECTIONS) -> None:
         self.spec = spec
+        self.taxonomy = taxonomy
         self.feeds = list(feeds)
         self.fetcher = fetcher
         self.pool = pool
@@ -238,7 +241,8 @@ class SourceWorker:
         the result comes back to the main thread as a `Fetched`."""
         hints = ExtractHints(
             timezone=self.spec.timezone, language=self.spec.language, sections=self.spec.sections,
-            full_text=self.spec.full_text, site_name=self.spec.name, entry=job.entry,
+            taxonomy=self.taxonomy, full_text=self.spec.full_text, site_name=self.spec.name,
+            entry=job.entry,
             furniture=self.furniture.get(site_host(page.final_url or job.url), NOTHING),
         )
         slug = self.spec.slug
@@ -256,6 +260,7 @@ class Ingest:
     def __init__(self, sources: Iterable[Source], *, fetcher: Fetcher, pool: ExtractionPool,
                  threads: int = 32, max_entries: int = 200, entry_retries: int = 3,
                  max_age: timedelta | None = timedelta(days=7),
+                 taxonomy: tuple[str, ...] = DEFAULT_SECTIONS,
                  progress: Callable[[int, int], None] | None = None) -> None:
         self.sources = {s.slug: s for s in sources if s.enabled}
         self.slugs = {s.id: slug for slug, s in self.sources.items()}
@@ -267,6 +272,7 @@ class Ingest:
         self.max_entries = max_entries
         self.max_age = max_age
         self.entry_retries = entry_retries
+        self.taxonomy = taxonomy
         self.progress = progress or (lambda done, total: None)
         self.report = Report({slug: Tally() for slug in self.sources})
         self.outbox: queue.Queue[Any] = queue.Queue()
@@ -340,7 +346,7 @@ class Ingest:
         self.feed_rows.update((f.id, f) for f in rows)
         feeds = [FeedState(f.id, f.url, f.etag, f.last_modified) for f in rows]
         worker = SourceWorker(source.spec(), feeds, self.fetcher, self.pool, self.outbox,
-                              self.learning.furniture)
+                              self.learning.furniture, self.taxonomy)
         self.workers[source.slug] = worker
         self.feed_ok[source.slug] = False
         self.report.sources[source.slug].feeds = len(feeds)

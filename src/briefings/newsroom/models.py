@@ -25,6 +25,8 @@ class Article(models.Model):
     published = models.DateTimeField(null=True, blank=True, db_index=True)
     updated = models.DateTimeField(null=True, blank=True)
     section = models.CharField(max_length=100, blank=True)
+    section_inferred = models.BooleanField(
+        default=False, help_text="The section classifier chose the section: the source gave none.")
     language = models.CharField(max_length=20, blank=True)
     image = models.URLField(max_length=1000, blank=True)
     credit = models.CharField(max_length=200, blank=True)

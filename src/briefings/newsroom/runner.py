@@ -55,6 +55,7 @@ def run_ingest(slugs: Sequence[str] = (), *, progress: bool | None = None) -> Re
             max_entries=int(values["max_entries_per_feed"]),
             entry_retries=int(values["entry_retries"]), progress=advance,
             max_age=timedelta(days=int(values["max_entry_age"])) or None,
+            taxonomy=tuple(values["sections"]),
         )
         report = job.run()
     bar.close()

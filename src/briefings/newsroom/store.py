@@ -19,8 +19,8 @@ from briefings.pipeline.dedupe import Candidate, choose_original
 from briefings.pipeline.types import Article, Page
 from briefings.sources.models import Source
 
-_FIELDS = ("title", "standfirst", "section", "language", "image", "credit", "paywalled", "html",
-           "text", "body_hash", "extractor")
+_FIELDS = ("title", "standfirst", "section", "section_inferred", "language", "image", "credit",
+           "paywalled", "html", "text", "body_hash", "extractor")
 
 
 @dataclass(frozen=True, slots=True)

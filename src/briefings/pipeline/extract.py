@@ -55,6 +55,7 @@ from briefings.pipeline.metadata import (
     visible_dates,
 )
 from briefings.pipeline.sanitize import sanitize_html
+from briefings.pipeline.sections import map_section
 from briefings.pipeline.sitefurniture import lifted_out, page_blocks
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page
 from briefings.pipeline.urls import absolute_url, canonical_url, same_site, site_of
@@ -374,17 +375,12 @@ def _canonical(meta: PageMeta, base: str) -> str:
 
 
 def _section(meta: PageMeta, hints: ExtractHints, base: str) -> str:
-    """The page's own section, or our name for it when the source maps it."""
-    own = next((s for s in meta.sections if s.casefold() not in GENERIC_SECTIONS), "")
-    if not own and hints.entry is not None and hints.entry.categories:
-        own = hints.entry.categories[0]
-    path = urlsplit(base).path.rstrip("/") + "/"
-    for theirs, ours in hints.sections:
-        if theirs.startswith("/") and path.startswith(theirs.rstrip("/") + "/"):
-            return ours
-        if own and theirs.casefold() == own.casefold():
-            return ours
-    return own
+    """Our section for the page, from its own section names, its feed categories and its URL;
+    "" when none of them names one (the classifier decides later)."""
+    own = [s for s in meta.sections if s.casefold() not in GENERIC_SECTIONS]
+    if hints.entry is not None:
+        own.extend(hints.entry.categories)
+    return map_section(own, base, hints.sections, hints.taxonomy)
 
 
 def _image(meta: PageMeta, base: str, entry: FeedEntry | None) -> str:

@@ -1,65 +1,77 @@
 """Teasers: the opening of an article, cut at a sentence end and never mid-word.
 
-Sentence ends include the CJK full stops (。！？), which need no following space; scripts
-without spaces between words are cut at a character when no sentence end fits.
+Built from the article's own sentences (sentences.py): no dateline, no credit or read-more line,
+no sentence twice. Whole sentences are taken while they fit; when even the first does not, it is
+cut at the last space that fits (at a character in scripts without spaces) and ends with "…".
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Iterator
 
-_SENTENCE = re.compile(
-    r".+?(?:[.!?…](?:[\"'”’)\]]*)(?=\s|$)|[。！？](?:[」』”）]*)|$)", re.S
-)
-# CJK punctuation, kana, ideographs, Hangul, full-width forms, and Thai: no spaces between words.
-_CJK = re.compile(
-    r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef\u0e00-\u0e7f]"
-)
+from briefings.pipeline.sentences import content_paragraphs, is_cjk, sentences
+
+ELLIPSIS = "…"
 
 
-def sentences(text: str) -> list[str]:
-    """Split running text into sentences, keeping their punctuation."""
-    flat = " ".join(text.split())
-    return [m.group(0).strip() for m in _SENTENCE.finditer(flat) if m.group(0).strip()]
-
-
-def teaser(text: str, limit: int = 240, *, skip: tuple[str, ...] = ()) -> str:
-    """At most `limit` characters of whole sentences; `skip` lines (a credit line) don't count."""
-    paragraphs = [p for p in text.split("\n") if p.strip() and p.strip() not in skip]
+def teaser(text: str, limit: int = 240, *, skip: Iterable[str] = ()) -> str:
+    """At most `limit` characters of the text's whole sentences; `skip` lines (a credit line)
+    and datelines don't count."""
+    found = unique(s for p in content_paragraphs(text, skip) for s in sentences(p))
     chosen: list[str] = []
-    seen: set[str] = set()
     length = 0
-    for sentence in sentences(" ".join(paragraphs)):
-        if sentence in seen:
-            continue
+    first = ""
+    for sentence in found:
+        first = first or sentence
         extra = len(sentence) + (1 if chosen and _spaced(chosen[-1], sentence) else 0)
         if length + extra > limit:
             break
-        seen.add(sentence)
         chosen.append(sentence)
         length += extra
     if chosen:
-        return _join(chosen)
-    first = sentences(" ".join(paragraphs))[:1]
-    return _cut(first[0], limit) if first else ""
+        return join(chosen)
+    return cut(first, limit) if first else ""
+
+
+def unique(found: Iterable[str]) -> Iterator[str]:
+    """The sentences without repeats (compared without case, spacing or punctuation), lazily."""
+    seen: set[str] = set()
+    for sentence in found:
+        key = _key(sentence)
+        if key and key not in seen:
+            seen.add(key)
+            yield sentence
+
+
+def _key(sentence: str) -> str:
+    return "".join(c for c in sentence.casefold() if c.isalnum())
 
 
 def _spaced(before: str, after: str) -> bool:
-    """Whether two sentences are joined by a space: not between two CJK or Thai ones."""
-    return not (_CJK.match(before[-1:]) and _CJK.match(after[:1]))
+    """Whether two sentences are joined by a space: not between two CJK ones."""
+    return not (is_cjk(before[-1:]) and is_cjk(after[:1]) and not _thai(before[-1:]))
 
 
-def _join(parts: list[str]) -> str:
+def _thai(char: str) -> bool:
+    return "\u0e00" <= char <= "\u0e7f"
+
+
+def join(parts: list[str]) -> str:
+    """Sentences as running text: spaced, except CJK ones, which follow each other directly."""
     out = parts[0]
     for part in parts[1:]:
         out += (" " if _spaced(out, part) else "") + part
     return out
 
 
-def _cut(sentence: str, limit: int) -> str:
-    """A sentence longer than the limit: cut at the last space, or at a CJK character."""
-    room = sentence[: max(1, limit - 1)]
-    if _CJK.search(room[-1:]):
-        return room + "…"
-    space = room.rfind(" ")
-    return (room[:space] if space > 0 else room).rstrip(",;:-–—") + "…"
+def cut(sentence: str, limit: int) -> str:
+    """A sentence longer than the limit: cut at the last space that fits, or at a character
+    of a script without spaces, with an ellipsis, all within `limit`."""
+    if len(sentence) <= limit:
+        return sentence
+    room = sentence[: max(1, limit - len(ELLIPSIS))]
+    if is_cjk(room[-1:]) and not sentence[len(room):len(room) + 1].isspace():
+        return room + ELLIPSIS
+    space = room.rfind(" ") if not sentence[len(room):len(room) + 1].isspace() else len(room)
+    kept = room[:space] if space > 0 else room
+    return kept.rstrip(" ,;:-–—") + ELLIPSIS

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from briefings.pipeline.sections import DEFAULT_SECTIONS
+
 
 @dataclass(frozen=True, slots=True)
 class SourceSpec:
@@ -94,6 +96,7 @@ class ExtractHints:
     timezone: str = "UTC"
     language: str = ""
     sections: tuple[tuple[str, str], ...] = ()
+    taxonomy: tuple[str, ...] = DEFAULT_SECTIONS  # the site's sections, onto which all map
     full_text: bool = True
     site_name: str = ""
     entry: FeedEntry | None = None
@@ -123,6 +126,7 @@ class Article:
     published: datetime | None = None
     updated: datetime | None = None
     section: str = ""
+    section_inferred: bool = False  # the classifier chose `section`: the source gave none
     language: str = ""
     image: str = ""
     credit: str = ""  # "By China Daily": the credit line of a syndicated story
