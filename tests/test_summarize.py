@@ -85,14 +85,14 @@ def test_side_lines() -> None:
 
 
 def test_the_best_article_is_a_whole_original_with_a_standfirst() -> None:
-    long_text = "word " * 400
+    long_text = len("word " * 400)
     candidates = [
-        Candidate(text=long_text * 2, paywalled=True),
-        Candidate(text=long_text * 2, copy=True, standfirst="Copied."),
-        Candidate(text=long_text, full_text=False, standfirst="Excerpt only."),
-        Candidate(text=long_text),
-        Candidate(text=long_text, standfirst="A standfirst."),
-        Candidate(text=long_text + "more", standfirst="A standfirst."),
+        Candidate(long_text * 2, paywalled=True),
+        Candidate(long_text * 2, copy=True, standfirst="Copied."),
+        Candidate(long_text, full_text=False, standfirst="Excerpt only."),
+        Candidate(long_text),
+        Candidate(long_text, standfirst="A standfirst."),
+        Candidate(long_text + 4, standfirst="A standfirst."),
     ]
     assert best_article(candidates) == 5
     assert best_article(candidates[:5]) == 4

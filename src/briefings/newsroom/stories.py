@@ -27,7 +27,7 @@ from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.models import Story, TermFrequencies
 from briefings.newsroom.store import StoreOutcome
 from briefings.pipeline.cluster import Clusterer, Frequencies, Profile, Settings
-from briefings.pipeline.summarize import summary
+from briefings.pipeline.summarize import Candidate, best_article, summary
 
 PLACED = (StoreOutcome.NEW, StoreOutcome.UPDATED, StoreOutcome.REPLACED)
 
@@ -126,14 +126,6 @@ class StoryDesk:
         save_frequencies(self.clusterer.frequencies)
 
 
-def _merit(row: dict) -> tuple:
-    """The best member tells the story: an original, in full, long enough, with a standfirst,
-    and of those the first."""
-    return (row["duplicate_of_id"] is None, not row["paywalled"], bool(row["source__full_text"]),
-            min(row["length"] or 0, 3000) // 500, bool(row["standfirst"]),
-            -row["when"].timestamp(), -row["id"])
-
-
 def refresh(stories: Iterable[int]) -> None:
     """Recompute each story's facts from its members; delete the stories left empty."""
     wanted = set(stories)
@@ -152,12 +144,15 @@ def refresh(stories: Iterable[int]) -> None:
     changed = []
     for story in Story.objects.filter(pk__in=[s for s, held in members.items() if held]):
         held = sorted(members[story.pk], key=lambda r: (r["when"], r["id"]))
-        best = max(held, key=_merit)
+        best = held[best_article(
+            Candidate(r["length"] or 0, r["standfirst"], r["paywalled"], r["source__full_text"],
+                      r["duplicate_of_id"] is not None) for r in held)]
         papers = list(dict.fromkeys(r["source__name"] for r in held))
         story.headline = best["title"][:500]
         if story.best_id != best["id"] or not story.summary:
-            text = ArticleRow.objects.filter(pk=best["id"]).values_list("text", flat=True)[0]
-            story.summary = summary(best["title"], text)
+            text, credit = ArticleRow.objects.filter(pk=best["id"]).values_list(
+                "text", "credit")[0]
+            story.summary = summary(best["title"], text, skip=(credit,) if credit else ())
         story.best_id = best["id"]
         story.first_seen, story.last_updated = held[0]["when"], held[-1]["when"]
         story.papers, story.breadth, story.size = papers, len(papers), len(held)

@@ -16,7 +16,8 @@ Average link rather than the best single link keeps a story from drifting from e
 through one article that mentions both.
 
 Candidates come from an inverted index of the open stories' members, so an article is compared
-with the few stories that share one of its heaviest terms, not with every open story. Pinned
+with the few stories that share most of its heaviest terms, not with every open story, and with
+a story's latest members only, so neither a busy day nor a long-running story slows it down. Pinned
 members (an editor put them there) are never moved; the clustering only adds to their stories.
 """
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,6 +37,8 @@ from briefings.pipeline.terms import Terms, terms
 BUCKETS = 1 << 22  # document-frequency counters; a rare term shares one with a common one ~0.1%
 PROBES = 12  # heaviest words and anchors of a new article used to find candidate stories
 SHARED_ANCHORS = 3  # fewer shared anchors than this never link two languages: a number is luck
+COMPARED = 12  # a story's latest members an article is compared with: its present, not its past
+SHORTLIST = 8  # candidate stories scored, those sharing most heavy terms with the article
 CROWDED = 0.05  # a term in more than this share of open articles finds no candidates
 
 
@@ -246,15 +249,15 @@ class Clusterer:
                 self._unpost(self.members.pop(article))
         return len(closed)
 
-    def _candidates(self, words: Vector, anchors: Vector) -> set[int]:
+    def _candidates(self, words: Vector, anchors: Vector) -> list[int]:
         crowded = max(8, int(CROWDED * len(self.members)))
-        found: set[int] = set()
+        hits: Counter[int] = Counter()
         for vector in (words, anchors):
             for key in sorted(vector, key=vector.__getitem__, reverse=True)[:PROBES]:
                 posting = self.postings.get(key)
                 if posting and len(posting) <= crowded:
-                    found.update(self.members[a].story for a in posting)
-        return found
+                    hits.update({self.members[a].story for a in posting})
+        return [story for story, _ in hits.most_common(SHORTLIST)]
 
     def _score(self, story: int, when: datetime | None, language: str, words: Vector,
                anchors: Vector) -> float:
@@ -264,14 +267,15 @@ class Clusterer:
                 held.first - window <= when <= held.last + window):
             return 0.0
         total = 0.0
-        for article in held.members:
+        compared = held.members[-COMPARED:]
+        for article in compared:
             member = self.members[article]
             if member.language == language:
                 total += (_cosine(words, member.words) / self.settings.same_language
                           + _cosine(anchors, member.anchors) / self.settings.anchors_in_language)
             elif _shared(anchors, member.anchors) >= SHARED_ANCHORS:
                 total += _cosine(anchors, member.anchors) / self.settings.across_languages
-        return total / len(held.members) if held.members else 0.0
+        return total / len(compared) if compared else 0.0
 
 
 def similarity_baseline(profiles: list[Profile], threshold: float) -> list[int]:

@@ -66,7 +66,7 @@ def _units(text: str) -> set[str]:
 class Candidate:
     """What `best_article` weighs of one member of a story."""
 
-    text: str
+    length: int  # characters of text: the store counts them without reading the text
     standfirst: str = ""
     paywalled: bool = False
     full_text: bool = True  # may the source's whole body be shown?
@@ -78,7 +78,7 @@ def best_article(candidates: Iterable[Candidate]) -> int:
     text over a paywalled teaser, a source we may show in full, one with a standfirst, then the
     longest text; the earliest listed on a tie. Raises ValueError when there is none."""
     ranked = [(not c.paywalled, not c.copy, c.full_text, bool(c.standfirst.strip()),
-               len(c.text), -index) for index, c in enumerate(candidates)]
+               c.length, -index) for index, c in enumerate(candidates)]
     if not ranked:
         raise ValueError("no candidates")
     return -max(ranked)[-1]
