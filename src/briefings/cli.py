@@ -13,6 +13,7 @@ COMMANDS = {
     "sources": "list sources with their health; discover feeds; import or export OPML",
     "ingest": "poll, fetch, extract and store the sources' new articles",
     "extract": "extract articles from files or URLs and print them as JSON lines",
+    "entities": "print the people, organisations, places, countries and regions of files",
     "serve": "serve the site with a production server and ingest on a schedule",
     "demo": "start the sample newspapers, ingest them and serve the site",
 }

@@ -5,12 +5,13 @@ Extraction and feed parsing are the CPU-heavy stages; processes let them use eve
 the fetch threads wait on the network, and leave the ingest's own process (fetching and the
 store) the interpreter lock to itself. A crash inside the extractor becomes an ExtractError for
 that page only. The text's MinHash sketch (near-duplicate detection) is CPU work too, so it is
-computed here beside the extraction and travels back with the article.
+computed here beside the extraction and travels back with the article, and so are its tags
+(people, organisations, places, countries and region: pipeline/tag.py).
 
 The workers are forked when the pool is made, before the ingest starts its threads, so they
 start at once with the extractor already imported (a fresh interpreter would spend a second or
-more importing trafilatura) and the shingling tables already built. Where fork is not
-available they are spawned instead.
+more importing trafilatura) and the shingling tables and the gazetteer already built. Where fork
+is not available they are spawned instead.
 """
 
 from __future__ import annotations
@@ -27,18 +28,20 @@ from briefings.pipeline.extract import extract
 from briefings.pipeline.minhash import sketch
 from briefings.pipeline.poll import parse_feed
 from briefings.pipeline.shingles import prepare_tables
+from briefings.pipeline.tag import prepare_tags, tag
 from briefings.pipeline.types import Article, ExtractHints, Page, Poll
 
 Done = Callable[[Article | None, BriefingsError | None], None]
 
 
 def extract_safely(page: Page, hints: ExtractHints) -> Article | BriefingsError:
-    """Run the stage and sketch the text; never raise, so one bad page cannot take a worker or
-    the job down."""
+    """Run the stage, sketch and tag the text; never raise, so one bad page cannot take a worker
+    or the job down."""
     try:
         article = extract(page, hints)
         found = sketch(article.text)
-        return replace(article, minhash=found.to_bytes(), shingles=found.size)
+        return replace(article, minhash=found.to_bytes(), shingles=found.size,
+                       tags=tag(article.title, article.text, article.language))
     except BriefingsError as exc:
         return exc
     except Exception as exc:
@@ -63,6 +66,7 @@ class ExtractionPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             prepare_tables()  # built once here, inherited by every forked worker
+            prepare_tags()
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)

@@ -10,7 +10,8 @@ Threads and processes, and who touches what:
     thread, the only one that writes to the store.
 
 Each article the main thread stores is placed among its near-copies (newsroom/copies.py) from
-the sketch the pool computed with the extraction.
+the sketch the pool computed with the extraction, and its tags (entities, countries, region)
+are stored beside it (newsroom/tagging.py).
 
 The main thread also learns each site's furniture from its new articles (newsroom/sitelearning.py)
 and publishes it for the source threads to put in the hints of the next pages. A young site's
@@ -42,6 +43,7 @@ from briefings.newsroom.models import Entry
 from briefings.newsroom.rows import insert, insert_many, update_many
 from briefings.newsroom.sitelearning import HOLD, NOTHING, SiteLearning
 from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
+from briefings.newsroom.tagging import store_tags
 from briefings.pipeline.fetch import Fetcher
 from briefings.pipeline.sitefurniture import site_host
 from briefings.pipeline.types import Article, ExtractHints, FeedEntry, Page, Poll, SourceSpec
@@ -556,6 +558,7 @@ class Ingest:
                 slug = self.slugs.get(source_id)
                 if slug is not None:
                     self.report.sources[slug].copies += 1
+            store_tags(outcome.article, message.article.tags)
 
     def finish_source(self, slug: str) -> None:
         source = self.sources[slug]
