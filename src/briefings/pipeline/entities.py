@@ -48,12 +48,12 @@ _SAID = frozenset({"said", "says", "told", "added", "wrote", "asked", "according
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
 # A foreign name written with a middle dot: katakana, or Chinese characters (their first part
 # of two or three, the last ending before a word that follows names: 表示, 说, 在 ...).
-_DOTTED = re.compile(r"[\u30a0-\u30fa\u30fc]{2,}(?:[・＝][\u30a0-\u30fa\u30fc]{1,})+"
+_DOTTED = re.compile(r"[\u30a0-\u30fa\u30fc]+(?:[・＝][\u30a0-\u30fa\u30fc]+)+"
                      r"|[\u4e00-\u9fff]{2,3}(?:[・·•][\u4e00-\u9fff]{1,4}?)+"
                      r"(?=[表说說在的是等和与與称稱指认認也将將已于於对對向，。、：”\s]|$)")
 _KOREAN_TITLED = re.compile(
     r"(?<![\uac00-\ud7af])([\uac00-\ud7af]{2,4})\s(?:전\s)?(?:대통령|국무위원장|총리|장관|차관|"
-    r"위원장|의원|대표|대변인|대사|회장|사장|교수|총장|시장|지사|씨)(?![\uac00-\ud7af])")
+    r"위원장|의원|대표|대변인|대사|회장|사장|교수|총장|시장|지사|씨)(?=[이은는가을를의에과와도께,.\s]|$)")
 _CHINESE_TITLED = re.compile(
     r"(?:主席|总统|總統|总理|總理|外长|外長|部长|部長|副相|大使|发言人|發言人|总书记|首相|省长|"
     r"市长|书记|局长|主任|董事长|总裁|教授|议员|專家|专家)(?![馆館])([\u4e00-\u9fff]{2,3}?)"

@@ -54,7 +54,7 @@ _LETTERS = re.compile(r"[^a-z]")
 
 # One romanised Korean syllable: onset, vowel (with its glide) and coda, in either
 # McCune-Reischauer (breves already spelled out as eo/eu) or Revised Romanization.
-_KOREAN_SYLLABLE = (r"(?:kk|tt|pp|ss|jj|ch|sh|rh|[gkndtrlmbpsjhyw])?"
+_KOREAN_SYLLABLE = (r"(?:kk|tt|pp|ss|jj|ch|sh|rh|wh|[gkndtrlmbpsjhyw])?"
                     r"(?:wae|wa|we|wo|wi|yae|yeo|ya|ye|yo|yu|ae|eo|eu|oe|oi|ui|oo|ee|ou"
                     r"|a|e|i|o|u)"
                     r"(?:ng|rk|[kgnldtmbpsh])?")
@@ -129,6 +129,7 @@ def _fold_korean_syllable(syl: str) -> str:
     syl = re.sub(r"eo|eu|oo|u", "o", syl)
     syl = re.sub(r"h$", "", syl)
     syl = re.sub(r"^rh", "r", syl)
+    syl = re.sub(r"^wh", "hw", syl)  # Kyung-wha is Gyeong-hwa
     syl = re.sub(r"^sh", "s", syl)
     # initial consonants that the two systems voice differently: k/g, t/d, p/b, ch/j
     syl = re.sub(r"^(kk|k)", "g", syl)

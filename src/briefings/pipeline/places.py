@@ -230,6 +230,7 @@ def _build() -> Gazetteer:
         held = latin.get(name)
         if not frequent_word(name) and (held is None or held.population < COMMON_CITY_POPULATION):
             latin[name] = Place(name, code, f"sub:{name}")
+        datelines.setdefault(name.casefold(), Place(name, code, f"sub:{name}"))
     for code, names in latin_names.items():
         for name in names:
             latin[name] = places[code]
@@ -302,8 +303,9 @@ def span_places(span: Span) -> list[tuple[Place, str, str]]:
     "Pakistan Meteorological Department"); never part of a person's name ("Jordan Peterson")."""
     table = gazetteer()
     words = span.words
-    if span.after in _SAID:
-        return []
+    if span.after in _SAID and len(words) == 1 and not (
+            words[0] in table.latin and table.latin[words[0]].is_country):
+        return []  # "Santos said": a person named like a city
     for size in range(min(len(words), table.longest), 0, -1):
         head = " ".join(words[:size])
         place = table.latin.get(head)
