@@ -7,13 +7,16 @@ import time
 from briefings.pipeline.entities import entity_keys, find_entities
 from briefings.pipeline.tag import tag
 
-TEXT = """BEIJING – China and North Korea will restart freight trains between Dandong and Sinuiju.
-
-The deal was reached after talks between Kim Jong-un's envoy Ri Song Chol and the Ministry of Commerce. Mr Ri met Vice-Minister Gao Mingyuan. Analysts said the Association of Southeast Asian Nations (ASEAN) welcomed it, and ASEAN officials agreed.
-
-"This matters," said Adrian Chua, a researcher. Kim later praised the deal. The White House said nothing. Kim Jong-nam was not mentioned.
-
-In Pyongyang, officials of the United Nations Security Council watched the Yalu River crossing. UPDATE: the Lunar New Year holiday delayed the trains."""
+TEXT = "\n\n".join([
+    ('BEIJING – China and North Korea will restart freight trains between Dandong and Sinuiju.'),
+    ("The deal was reached after talks between Kim Jong-un's envoy Ri Song Chol and the "
+     'Ministry of Commerce. Mr Ri met Vice-Minister Gao Mingyuan. Analysts said the '
+     'Association of Southeast Asian Nations (ASEAN) welcomed it, and ASEAN officials agreed.'),
+    ('"This matters," said Adrian Chua, a researcher. Kim later praised the deal. The White '
+     'House said nothing. Kim Jong-nam was not mentioned.'),
+    ('In Pyongyang, officials of the United Nations Security Council watched the Yalu River '
+     'crossing. UPDATE: the Lunar New Year holiday delayed the trains.'),
+])
 
 
 def by_kind(kind: str) -> dict[str, tuple[tuple[str, ...], int]]:
