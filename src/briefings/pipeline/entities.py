@@ -44,7 +44,6 @@ from briefings.pipeline.types import Entity
 PERSON, ORGANISATION, PLACE = "person", "organisation", "place"
 # Titles that name a person on their own ("President Jokowi"); "Mr Ri" needs a fuller mention.
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "mdm", "sir", "madam", "m"})
-_SAID = frozenset({"said", "says", "told", "added", "wrote", "asked", "according"})
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
 # A foreign name written with a middle dot: katakana, or Chinese characters (their first part
 # of two or three, the last ending before a word that follows names: 表示, 说, 在 ...).
@@ -145,8 +144,7 @@ def _classify(span: Span, text: str, out: list[_Found], pending: list[tuple[str,
         pending.append((name[0], span.start, cut > 0 and not honorific_only))
         return
     frequent = _frequent()
-    if len(name) <= 5 and (cut > 0 or span.after in _SAID or span.before in _SAID
-                           or not all(w.lower() in frequent for w in name)):
+    if len(name) <= 5 and (cut > 0 or not all(w.lower() in frequent for w in name)):
         out.append(_Found(PERSON, [strip_titles(" ".join(name))], [span.start]))
 
 

@@ -248,6 +248,7 @@ def word_key(word: str) -> str:
     return "".join(folded)
 
 
+@lru_cache(maxsize=65536)
 def same_word(word: str, name: str) -> bool:
     """Whether a one-word mention names the person `name` by its first or last word, as
     "Kim" does "Kim Jong-un" and "Mr Lee" does "Lee Hsien Loong"."""

