@@ -29,10 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import dedupe_speed  # noqa: E402
-from dedupe_speed import SENTENCE, article, load_corpus, original_of  # noqa: E402
-
-from briefings.pipeline.cluster import Clusterer, Profile, Settings, profile  # noqa: E402
+import dedupe_speed
+from briefings.pipeline.cluster import Clusterer, Profile, Settings, profile
+from dedupe_speed import SENTENCE, article, load_corpus, original_of
 
 CHUNK = 1000
 START = datetime(2026, 1, 1, tzinfo=UTC)

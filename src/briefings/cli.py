@@ -14,6 +14,7 @@ COMMANDS = {
     "ingest": "poll, fetch, extract and store the sources' new articles",
     "extract": "extract articles from files or URLs and print them as JSON lines",
     "stories": "list the latest stories; replay a labelled file through the clustering",
+    "entities": "print the people, organisations, places, countries and regions of files",
     "serve": "serve the site with a production server and ingest on a schedule",
     "demo": "start the sample newspapers, ingest them and serve the site",
 }

@@ -5,14 +5,15 @@ Extraction and feed parsing are the CPU-heavy stages; processes let them use eve
 the fetch threads wait on the network, and leave the ingest's own process (fetching and the
 store) the interpreter lock to itself. A crash inside the extractor becomes an ExtractError for
 that page only. The text's MinHash sketch (near-duplicate detection), its profile for story
-clustering (hashed headline and lead words, and anchors) and, when the source gave no section,
-the section classifier are CPU work too, so they run here beside the extraction and travel back
+clustering (hashed headline and lead words, and anchors), its tags (people, organisations,
+places, countries and region: pipeline/tag.py) and, when the source gave no section, the
+section classifier are CPU work too, so they run here beside the extraction and travel back
 with the article.
 
 The workers are forked when the pool is made, before the ingest starts its threads, so they
 start at once with the extractor already imported (a fresh interpreter would spend a second or
-more importing trafilatura) and the shingling tables already built. Where fork is not
-available they are spawned instead.
+more importing trafilatura) and the shingling tables and the gazetteer already built. Where fork
+is not available they are spawned instead.
 """
 
 from __future__ import annotations
@@ -31,22 +32,24 @@ from briefings.pipeline.minhash import sketch
 from briefings.pipeline.poll import parse_feed
 from briefings.pipeline.sectionmodel import shipped_model, with_inferred_section
 from briefings.pipeline.shingles import prepare_tables
+from briefings.pipeline.tag import prepare_tags, tag
 from briefings.pipeline.types import Article, ExtractHints, Page, Poll
 
 Done = Callable[[Article | None, BriefingsError | None], None]
 
 
 def enrich(article: Article) -> Article:
-    """The article with what the writer's stages need computed: its sketch and its profile."""
+    """The article with what the writer's stages need computed: sketch, profile and tags."""
     found = sketch(article.text)
     terms = profile(article.title, article.text, article.language)
     return replace(article, minhash=found.to_bytes(), shingles=found.size,
-                   profile=terms.to_bytes())
+                   profile=terms.to_bytes(),
+                   tags=tag(article.title, article.text, article.language))
 
 
 def extract_safely(page: Page, hints: ExtractHints) -> Article | BriefingsError:
-    """Run the stage and sketch the text; never raise, so one bad page cannot take a worker or
-    the job down."""
+    """Run the stage, sketch and tag the text; never raise, so one bad page cannot take a worker
+    or the job down."""
     try:
         article = enrich(extract(page, hints))
         return article if article.section else with_inferred_section(article, hints.taxonomy)
@@ -75,6 +78,7 @@ class ExtractionPool:
         if self._executor is None:
             prepare_tables()  # built once here, inherited by every forked worker
             shipped_model()
+            prepare_tags()
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)

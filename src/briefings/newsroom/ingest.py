@@ -10,8 +10,9 @@ Threads and processes, and who touches what:
     thread, the only one that writes to the store.
 
 Each article the main thread stores is placed among its near-copies (newsroom/copies.py) from
-the sketch the pool computed with the extraction, then in its story (newsroom/stories.py) from
-the profile computed there too.
+the sketch the pool computed with the extraction, its tags (entities, countries, region) are
+stored beside it (newsroom/tagging.py), and it is placed in its story (newsroom/stories.py) from
+the profile computed in the pool too.
 
 The main thread also learns each site's furniture from its new articles (newsroom/sitelearning.py)
 and publishes it for the source threads to put in the hints of the next pages. A young site's
@@ -44,6 +45,7 @@ from briefings.newsroom.rows import insert, insert_many, update_many
 from briefings.newsroom.sitelearning import HOLD, NOTHING, SiteLearning
 from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
 from briefings.newsroom.stories import StoryDesk
+from briefings.newsroom.tagging import store_tags
 from briefings.pipeline.fetch import Fetcher
 from briefings.pipeline.sections import DEFAULT_SECTIONS
 from briefings.pipeline.sitefurniture import site_host
@@ -569,6 +571,7 @@ class Ingest:
                 slug = self.slugs.get(source_id)
                 if slug is not None:
                     self.report.sources[slug].copies += 1
+            store_tags(outcome.article, message.article.tags)
             self.stories.place(outcome.article, outcome.kind)
 
     def finish_source(self, slug: str) -> None:

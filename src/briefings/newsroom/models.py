@@ -55,6 +55,12 @@ class Article(models.Model):
                               related_name="articles")
     story_pinned = models.BooleanField(
         default=False, help_text="An editor put it in its story; the clustering never moves it.")
+    countries = models.JSONField(default=list, blank=True,
+                                 help_text="ISO codes of the countries it names, most named first.")
+    country = models.CharField(max_length=2, blank=True, db_index=True,
+                               help_text="Where it happens (ISO 3166-1 alpha-2).")
+    region = models.CharField(max_length=40, blank=True, db_index=True,
+                              help_text="The region of `country`.")
 
     class Meta:
         ordering = ["-published", "-id"]
@@ -161,3 +167,50 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.state})"
+
+
+class Entity(models.Model):
+    """A person, organisation or place, with every spelling the articles used (its topic page)."""
+
+    PERSON, ORGANISATION, PLACE = "person", "organisation", "place"
+    KINDS = [(PERSON, "person"), (ORGANISATION, "organisation"), (PLACE, "place")]
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=KINDS, db_index=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    variants = models.JSONField(default=list, blank=True, help_text="Every spelling seen.")
+    ref = models.CharField(max_length=40, blank=True,
+                           help_text="A gazetteer place: country code or GeoNames id.")
+    articles = models.ManyToManyField(Article, through="ArticleEntity", related_name="entities")
+
+    class Meta:
+        verbose_name_plural = "entities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntityKey(models.Model):
+    """A variant key of an entity (pipeline/names.py): a new mention with one of its keys is the
+    same entity. A loose key ("Zahid Soomro" for "Zahid Hussain Soomro") only takes a mention
+    whose strong key it is."""
+
+    key = models.CharField(max_length=200, unique=True)
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="keys")
+    loose = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ArticleEntity(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="entity_links")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="article_links")
+    count = models.PositiveIntegerField(default=1, help_text="Mentions in the article.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "entity"],
+                                               name="article_entity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.entity_id}"

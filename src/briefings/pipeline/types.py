@@ -113,6 +113,29 @@ class SiteBlock(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation or place an article names, its spellings merged (tag.py)."""
+
+    name: str  # the fullest spelling seen
+    kind: str  # "person", "organisation" or "place"
+    slug: str  # for its topic page
+    variants: tuple[str, ...]  # every spelling seen, titles and possessives removed
+    count: int = 1  # mentions in the article
+    ref: str = ""  # a gazetteer place: the country code, or "geo:<GeoNames id>" for a city
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    """What an article is about: its entities, the countries it names and where it happens."""
+
+    entities: tuple[Entity, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2, most mentioned first
+    country: str = ""  # where it happens, "" if unknown
+    region: str = ""  # that country's region ("Southeast Asia", ..., "Outside Asia")
+    regions: tuple[str, ...] = ()  # the regions of the countries it names
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """An extracted news article, every field normalised; `html` is sanitised."""
 
@@ -140,3 +163,4 @@ class Article:
     minhash: bytes = b""  # MinHash signature of the text (minhash.Sketch.to_bytes), if sketched
     shingles: int = 0  # distinct shingles of the text: the size of the sketch
     profile: bytes = b""  # hashed words and anchors for story clustering (cluster.Profile)
+    tags: Tags | None = None  # entities, countries and region, if tagged

@@ -1,0 +1,120 @@
+"""Tags through the whole ingest of the sample papers, and the `briefings entities` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefings.demo.server import DemoNewspapers
+from briefings.demo.truth import Truth
+from briefings.newsroom.extracting import ExtractionPool
+from briefings.newsroom.ingest import Ingest
+from briefings.newsroom.models import Article, ArticleEntity, Entity, EntityKey
+from briefings.newsroom.tagging import store_tags
+from briefings.pipeline.fetch import FetchConfig, Fetcher
+from briefings.pipeline.tag import tag
+from briefings.sources.catalog import sync_sources
+from briefings.sources.models import Source
+
+
+@pytest.fixture(scope="module")
+def ingested(demo: DemoNewspapers, django_db_setup: None,
+             django_db_blocker: pytest.FixtureRequest) -> DemoNewspapers:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        sync_sources(demo.sources())
+        config = FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)
+        with Fetcher(config) as fetcher, ExtractionPool(2) as pool:
+            report = Ingest(list(Source.objects.all()), fetcher=fetcher, pool=pool).run()
+        assert report.total("failed") == 0
+    yield demo
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        Source.objects.all().delete()
+        Entity.objects.all().delete()
+
+
+def article_of(truth: Truth, demo: DemoNewspapers, key: str) -> Article:
+    for row in Article.objects.all():
+        if truth.key_for_url(row.url, demo.papers) == key:
+            return row
+    raise AssertionError(key)
+
+
+@pytest.mark.django_db
+def test_every_article_gets_its_country_and_region(ingested: DemoNewspapers, truth: Truth) -> None:
+    rail = article_of(truth, ingested, "daily-courier/ev-pyongyang-beijing-rail")
+    assert rail.country == "CN" and rail.region == "Northeast Asia"
+    assert {"CN", "KP"} <= set(rail.countries)
+    chinese = article_of(truth, ingested, "donghai-daily/ev-pyongyang-beijing-rail")
+    assert {"CN", "KP"} <= set(chinese.countries)
+    quake = article_of(truth, ingested, "daily-courier/ev-pokhara-quake")
+    assert quake.country == "NP" and quake.region == "South Asia"
+    tagged = Article.objects.exclude(country="").count()
+    assert tagged >= 0.8 * Article.objects.count()
+
+
+@pytest.mark.django_db
+def test_spellings_of_one_person_are_one_entity_across_papers(ingested: DemoNewspapers,
+                                                              truth: Truth) -> None:
+    stored = list(Entity.objects.filter(kind=Entity.PERSON))
+    home = {v: e.id for e in stored for v in e.variants}
+    latin = [g for g in truth.people if len(g) > 1]
+    merged = 0
+    for group in latin:
+        seen = {home[s] for s in group if s in home and s.isascii()}
+        merged += len(seen) == 1
+        assert len(seen) <= 2, group  # never scattered
+    assert merged >= len(latin) // 2
+    ri = next(e for e in stored if "Ri Song Chol" in e.variants)
+    assert ri.article_links.count() >= 2
+    # different people stay apart: every entity's Latin spellings belong to one true person
+    for entity in stored:
+        people = {truth.person(v) for v in entity.variants if v in home and v.isascii()
+                  and any(v in a.people for a in truth.content.articles)}
+        assert len(people) <= 1, entity.variants
+
+
+@pytest.mark.django_db
+def test_places_merge_across_scripts_and_links_carry_counts(ingested: DemoNewspapers) -> None:
+    beijing = Entity.objects.get(ref="geo:1816670")
+    assert {"Beijing", "北京"} <= set(beijing.variants)
+    assert beijing.slug == "beijing"
+    assert EntityKey.objects.filter(entity=beijing, key="place:geo:1816670").exists()
+    assert ArticleEntity.objects.filter(entity=beijing).count() >= 2
+    assert ArticleEntity.objects.filter(count__gte=2).exists()
+
+
+@pytest.mark.django_db
+def test_storing_the_same_tags_again_changes_nothing(ingested: DemoNewspapers) -> None:
+    row = Article.objects.order_by("id").first()
+    assert row is not None
+    before = (Entity.objects.count(), EntityKey.objects.count(),
+              sorted(ArticleEntity.objects.filter(article=row).values_list("entity_id", "count")))
+    store_tags(row, tag(row.title, row.text, row.language))
+    after = (Entity.objects.count(), EntityKey.objects.count(),
+             sorted(ArticleEntity.objects.filter(article=row).values_list("entity_id", "count")))
+    assert before == after
+
+
+def test_entities_command_prints_one_line_per_file(tmp_path: Path, shared_data: Path) -> None:
+    text = tmp_path / "story.txt"
+    text.write_text("Talks in Pyongyang\nPYONGYANG — Kim Jong-un met Indonesian envoys. "
+                    "Mr Kim thanked Jakarta.\n", encoding="utf-8")
+    page = shared_data / "asian-news" / "pages" / "the-japan-news__fundus-92ec3aa4.html.gz"
+    done = subprocess.run([sys.executable, "-m", "briefings", "entities", "--json", str(text),
+                           str(page), str(tmp_path / "missing.txt")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1  # the missing file
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(lines) == 3 and "error" in lines[2]
+    first = lines[0]
+    assert set(first) >= {"entities", "countries", "regions"}
+    assert first["countries"][0] == "KP" and first["regions"][0] == "Northeast Asia"
+    kim = next(e for e in first["entities"] if e["name"] == "Kim Jong-un")
+    assert kim == {"name": "Kim Jong-un", "kind": "person", "slug": "kim-jong-un",
+                   "variants": ["Kim Jong-un"]}
+    assert "JP" in lines[1]["countries"]
+    assert any(e["kind"] == "person" for e in lines[1]["entities"])
