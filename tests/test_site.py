@@ -1,4 +1,4 @@
-"""The first page lists stored articles; article pages respect the paper's republishing terms."""
+"""The first page lists stories; article pages respect the paper's republishing terms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from briefings.newsroom.models import Article
+from briefings.newsroom.models import Article, Story
+from briefings.newsroom.stories import refresh
 from briefings.sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +35,24 @@ def papers() -> tuple[Source, Source]:
     return open_paper, closed
 
 
-def test_home_lists_articles_newest_first(papers: tuple[Source, Source]) -> None:
+def as_story(*members: Article) -> Story:
+    """A story of these articles, its facts computed as the ingest computes them."""
+    first = members[0]
+    story = Story.objects.create(headline=first.title, first_seen=first.published,
+                                 last_updated=first.published)
+    Article.objects.filter(pk__in=[m.pk for m in members]).update(story=story)
+    refresh([story.pk])
+    story.refresh_from_db()
+    return story
+
+
+def test_home_lists_stories_latest_first_with_their_papers(
+        papers: tuple[Source, Source]) -> None:
     for n in range(1, 4):
-        make_article(papers[0], n)
-    make_article(papers[1], 9, title="东海日报的新闻标题", language="zh")
+        as_story(make_article(papers[0], n))
+    # the paper that may be shown in full tells the story; the other is credited beside it
+    as_story(make_article(papers[0], 9, title="东海日报的新闻标题", language="zh"),
+             make_article(papers[1], 8, title="Closed Paper's take on it"))
     response = Client().get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -45,8 +60,10 @@ def test_home_lists_articles_newest_first(papers: tuple[Source, Source]) -> None
         assert title in html
     assert html.index("东海日报的新闻标题") < html.index("Headline number 3") < html.index(
         "Headline number 1")
-    assert "The Open Paper" in html and "First sentence of story 2. Second one." in html
+    assert "The Open Paper" in html and "First sentence of story 2." in html
     assert 'lang="zh"' in html
+    assert "Also in The Closed Paper · 2 papers" in html
+    assert "4 stories" in html
     # Reader's zone by default (Singapore), the paper's own zone on hover (Kathmandu, +05:45).
     assert "March 10, 2026 · 09:03 +08" in html
     assert "06:48 +0545 at the paper (Asia/Kathmandu)" in html

@@ -85,12 +85,14 @@ def format_report(report: Report) -> str:
 
 def summary(report: Report) -> dict[str, Any]:
     """The machine-readable last line of `ingest` and `demo`."""
-    from briefings.newsroom.models import Article
+    from briefings.newsroom.models import Article, Story
 
     return {
         "sources": len(report.sources),
         "sources_failed": sum(1 for t in report.sources.values() if t.error),
         "articles": Article.objects.count(),
+        "stories": Story.objects.count(),
+        "new_stories": report.stories,
         "new": report.total("new"),
         "updated": report.total("updated"),
         "unchanged": report.total("unchanged"),

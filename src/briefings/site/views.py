@@ -7,26 +7,23 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from briefings.newsroom.models import Article
+from briefings.newsroom.models import Article, Story
 from briefings.pipeline.teaser import teaser
 
 PER_PAGE = 200
 
 
-def _card(article: Article) -> dict[str, object]:
-    return {
-        "article": article,
-        "teaser": teaser(article.standfirst or article.text, 240, skip=(article.credit,)),
-    }
-
-
 def home(request: HttpRequest) -> HttpResponse:
-    articles = Article.objects.select_related("source").defer("html").order_by(
-        "-published", "-id")
-    page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+    """The latest stories, each told by its best article and naming every paper that ran it."""
+    stories = Story.objects.exclude(best=None).select_related("best__source").defer(
+        "best__html", "best__text").order_by("-last_updated", "-id")
+    page = Paginator(stories, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "site/home.html", {
         "page": page,
-        "cards": [_card(a) for a in page.object_list],
+        "cards": [{"story": s, "article": s.best,
+                   "teaser": s.summary or teaser(s.best.standfirst, 240, skip=(s.best.credit,)),
+                   "others": [p for p in s.papers if p != s.best.source.name]}
+                  for s in page.object_list],
         "total": page.paginator.count,
         "display_zone": settings.DISPLAY_TIME_ZONE,
     })
