@@ -85,8 +85,7 @@ def run(count: int) -> None:
                     story = index
                 story_of[index] = story
                 clusterer.remember(index, story, when, terms)
-            if clusterer.newest is not None:
-                clusterer.forget_before(clusterer.newest - 3 * settings.window)
+            clusterer.forget_before(START + (start + CHUNK) * SPACING - 3 * settings.window)
     wall = time.perf_counter() - began
     main_cpu = time.process_time() - main_began
     main_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -38,6 +38,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from briefings.errors import BriefingsError, FeedError
+from briefings.newsroom.backfill import backfill
 from briefings.newsroom.copies import link_copies
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.models import Entry
@@ -294,6 +295,7 @@ class Ingest:
         self.held: dict[str, list[Fetched]] = {}  # per source: pages of young sites held back
         self.first: dict[int, Fetched] = {}  # per entry: its first extraction, while redone
         self.stories = StoryDesk()
+        self.backfilled = backfill(self.stories)  # articles stored by an older Briefings
 
     def run(self) -> Report:
         # The main thread's store calls release the interpreter lock inside SQLite; a short

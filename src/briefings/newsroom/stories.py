@@ -64,6 +64,7 @@ class StoryDesk:
         self.clusterer = Clusterer(self.settings, load_frequencies())
         self.dirty: set[int] = set()
         self.started = 0  # stories this desk began
+        self.swept: datetime | None = None  # the article time of the last sweep
         self._load(now or timezone.now())
 
     def _load(self, now: datetime) -> None:
@@ -100,9 +101,16 @@ class StoryDesk:
             ArticleRow.objects.filter(pk=row.pk).update(story_id=story)
         self.clusterer.remember(row.id, story, when, found)
         self.dirty.add(story)
-        if (cutoff := self.clusterer.newest) is not None:
-            self.clusterer.forget_before(cutoff - 3 * self.settings.window)
+        self._sweep(when)
         return story
+
+    def _sweep(self, when: datetime) -> None:
+        """Let go of the stories closed long before this article, now and then as time moves
+        on; measured from the article, not the newest held, so a backfill of old articles keeps
+        its own open stories."""
+        if self.swept is None or abs(when - self.swept) > self.settings.window / 4:
+            self.clusterer.forget_before(when - 3 * self.settings.window)
+            self.swept = when
 
     def _story_of_original(self, row: ArticleRow) -> int | None:
         original = row.duplicate_of_id

@@ -37,9 +37,10 @@ from briefings.pipeline.terms import Terms, terms
 BUCKETS = 1 << 22  # document-frequency counters; a rare term shares one with a common one ~0.1%
 PROBES = 12  # heaviest words and anchors of a new article used to find candidate stories
 SHARED_ANCHORS = 3  # fewer shared anchors than this never link two languages: a number is luck
-COMPARED = 12  # a story's latest members an article is compared with: its present, not its past
-SHORTLIST = 8  # candidate stories scored, those sharing most heavy terms with the article
-CROWDED = 0.05  # a term in more than this share of open articles finds no candidates
+COMPARED = 8  # a story's latest members an article is compared with: its present, not its past
+SHORTLIST = 6  # candidate stories scored, those sharing most heavy terms with the article
+CROWDED = 0.05  # a term in more than this share of open articles finds no candidates,
+CROWDED_MOST = 100  # nor one in more than this many: it names no particular event
 
 
 def term_id(term: str) -> int:
@@ -142,9 +143,8 @@ def _shared(a: Vector, b: Vector) -> int:
 
 
 def _cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(k, 0.0) for k, w in a.items())
+    # the shared keys are few: intersect in C, then add up only those
+    return sum(a[k] * b[k] for k in a.keys() & b.keys())
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +189,6 @@ class Clusterer:
         self.members: dict[int, Member] = {}
         self.stories: dict[int, OpenStory] = defaultdict(OpenStory)
         self.postings: dict[int, set[int]] = defaultdict(set)
-        self.newest: datetime | None = None
 
     def remember(self, article: int, story: int, when: datetime | None, found: Profile,
                  *, pinned: bool = False) -> None:
@@ -202,8 +201,6 @@ class Clusterer:
         self.stories[story].widen(when)
         for key in (*member.words, *member.anchors):
             self.postings[key].add(article)
-        if when is not None and (self.newest is None or when > self.newest):
-            self.newest = when
 
     def count(self, found: Profile) -> None:
         """Count a newly arrived article's terms before it is weighed."""
@@ -250,7 +247,7 @@ class Clusterer:
         return len(closed)
 
     def _candidates(self, words: Vector, anchors: Vector) -> list[int]:
-        crowded = max(8, int(CROWDED * len(self.members)))
+        crowded = min(CROWDED_MOST, max(8, int(CROWDED * len(self.members))))
         hits: Counter[int] = Counter()
         for vector in (words, anchors):
             for key in sorted(vector, key=vector.__getitem__, reverse=True)[:PROBES]:
