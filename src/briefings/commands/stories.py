@@ -50,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
         return _eval(args.file, args.score)
     if args.file is not None:
         raise ConfigError(f"unexpected argument {args.file}; did you mean `stories eval`?")
-    return _list(period(args.since), args.json)
+    return _list(args.since, args.json)
 
 
-def _list(since: timedelta, as_json: bool) -> int:
+def _list(since: str, as_json: bool) -> int:
     from briefings.cli import setup_django
 
     setup_django()
@@ -62,8 +62,9 @@ def _list(since: timedelta, as_json: bool) -> int:
 
     from briefings.newsroom.models import Story
 
+    span = period(since)
     call_command("migrate", verbosity=0, interactive=False)
-    stories = Story.objects.filter(last_updated__gte=timezone.now() - since).order_by(
+    stories = Story.objects.filter(last_updated__gte=timezone.now() - span).order_by(
         "-breadth", "-last_updated", "-id")
     for story in stories:
         if as_json:
@@ -77,7 +78,7 @@ def _list(since: timedelta, as_json: bool) -> int:
             print(f"[{story.breadth}] {story.headline}")
             print(f"    {', '.join(story.papers)}")
     if not as_json:
-        print(f"{len(stories)} stories updated in the last {since}")
+        print(f"{len(stories)} stories updated in the last {since.strip()}")
     return 0
 
 
