@@ -13,10 +13,12 @@ from briefings.demo.server import DemoNewspapers
 from briefings.demo.truth import Truth
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.ingest import Ingest
-from briefings.newsroom.models import Article, ArticleEntity, Entity, EntityKey
+from briefings.newsroom.models import Article, ArticleEntity, EntityKey
+from briefings.newsroom.models import Entity as EntityRow
 from briefings.newsroom.tagging import store_tags
 from briefings.pipeline.fetch import FetchConfig, Fetcher
 from briefings.pipeline.tag import tag
+from briefings.pipeline.types import Entity, Tags
 from briefings.sources.catalog import sync_sources
 from briefings.sources.models import Source
 
@@ -33,7 +35,7 @@ def ingested(demo: DemoNewspapers, django_db_setup: None,
     yield demo
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         Source.objects.all().delete()
-        Entity.objects.all().delete()
+        EntityRow.objects.all().delete()
 
 
 def article_of(truth: Truth, demo: DemoNewspapers, key: str) -> Article:
@@ -59,7 +61,7 @@ def test_every_article_gets_its_country_and_region(ingested: DemoNewspapers, tru
 @pytest.mark.django_db
 def test_spellings_of_one_person_are_one_entity_across_papers(ingested: DemoNewspapers,
                                                               truth: Truth) -> None:
-    stored = list(Entity.objects.filter(kind=Entity.PERSON))
+    stored = list(EntityRow.objects.filter(kind=EntityRow.PERSON))
     home = {v: e.id for e in stored for v in e.variants}
     latin = [g for g in truth.people if len(g) > 1]
     merged = 0
@@ -79,7 +81,7 @@ def test_spellings_of_one_person_are_one_entity_across_papers(ingested: DemoNews
 
 @pytest.mark.django_db
 def test_places_merge_across_scripts_and_links_carry_counts(ingested: DemoNewspapers) -> None:
-    beijing = Entity.objects.get(ref="geo:1816670")
+    beijing = EntityRow.objects.get(ref="geo:1816670")
     assert {"Beijing", "北京"} <= set(beijing.variants)
     assert beijing.slug == "beijing"
     assert EntityKey.objects.filter(entity=beijing, key="place:geo:1816670").exists()
@@ -91,10 +93,10 @@ def test_places_merge_across_scripts_and_links_carry_counts(ingested: DemoNewspa
 def test_storing_the_same_tags_again_changes_nothing(ingested: DemoNewspapers) -> None:
     row = Article.objects.order_by("id").first()
     assert row is not None
-    before = (Entity.objects.count(), EntityKey.objects.count(),
+    before = (EntityRow.objects.count(), EntityKey.objects.count(),
               sorted(ArticleEntity.objects.filter(article=row).values_list("entity_id", "count")))
-    store_tags(row, tag(row.title, row.text, row.language))
-    after = (Entity.objects.count(), EntityKey.objects.count(),
+    store_tags([(row, tag(row.title, row.text, row.language))])
+    after = (EntityRow.objects.count(), EntityKey.objects.count(),
              sorted(ArticleEntity.objects.filter(article=row).values_list("entity_id", "count")))
     assert before == after
 
@@ -118,3 +120,27 @@ def test_entities_command_prints_one_line_per_file(tmp_path: Path, shared_data: 
                    "variants": ["Kim Jong-un"]}
     assert "JP" in lines[1]["countries"]
     assert any(e["kind"] == "person" for e in lines[1]["entities"])
+
+
+@pytest.mark.django_db
+def test_one_batch_makes_one_entity_per_name_and_unique_slugs() -> None:
+    paper = Source.objects.create(slug="p", name="P", homepage="https://p.test/")
+    rows = [Article.objects.create(source=paper, url=f"https://p.test/{n}",
+                                   canonical_url=f"https://p.test/{n}", title=f"T{n}",
+                                   body_hash=f"h{n}", extractor="t",
+                                   fetched_at="2026-01-01T00:00Z") for n in range(3)]
+    ri = Entity(name="Mok Tae-sun", kind="person", slug="mok-tae-sun",
+                variants=("Mok Tae-sun",), count=2)
+    ri_again = Entity(name="Mok Tae Sun", kind="person", slug="mok-tae-sun",
+                      variants=("Mok Tae Sun",))
+    # another thing of the same slug: a company, not the person
+    firm = Entity(name="Mok Tae Sun", kind="organisation", slug="mok-tae-sun",
+                  variants=("MOK TAE SUN",))
+    tags = [Tags(entities=(ri,)), Tags(entities=(ri_again,)), Tags(entities=(firm,))]
+    store_tags(list(zip(rows, tags, strict=True)))
+    person = EntityRow.objects.get(slug="mok-tae-sun")
+    assert set(person.variants) == {"Mok Tae-sun", "Mok Tae Sun"}
+    links = ArticleEntity.objects.filter(entity=person).values_list("article_id", "count")
+    assert set(links) == {(rows[0].pk, 2), (rows[1].pk, 1)}
+    assert EntityKey.objects.filter(entity=person).exists()
+    assert EntityRow.objects.get(kind="organisation", name="Mok Tae Sun").slug == "mok-tae-sun-2"

@@ -19,7 +19,7 @@ from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.rows import update_many
 from briefings.newsroom.store import StoreOutcome
 from briefings.newsroom.stories import StoryDesk
-from briefings.newsroom.tagging import store_tags
+from briefings.newsroom.tagging import TagWriter
 from briefings.pipeline.cluster import profile
 from briefings.pipeline.minhash import sketch
 from briefings.pipeline.tag import tag
@@ -32,18 +32,20 @@ def backfill(desk: StoryDesk) -> int:
     pending = list(ArticleRow.objects.filter(profile__isnull=True)
                    .order_by(Coalesce("published", "first_seen_at"), "id")
                    .values_list("id", flat=True))
+    tags = TagWriter()
     for start in range(0, len(pending), BATCH):
         with transaction.atomic():
             rows = list(ArticleRow.objects.filter(pk__in=pending[start:start + BATCH])
                         .select_related("source")
                         .order_by(Coalesce("published", "first_seen_at"), "id"))
             for row in rows:
-                _bring_up_to_date(row, desk)
+                _bring_up_to_date(row, desk, tags)
+            tags.flush()
             desk.flush()
     return len(pending)
 
 
-def _bring_up_to_date(row: ArticleRow, desk: StoryDesk) -> None:
+def _bring_up_to_date(row: ArticleRow, desk: StoryDesk, tags: TagWriter) -> None:
     fields = ["profile"]
     row.profile = profile(row.title, row.text, row.language).to_bytes()
     sketched = row.minhash is None
@@ -56,5 +58,5 @@ def _bring_up_to_date(row: ArticleRow, desk: StoryDesk) -> None:
         link_copies(row, StoreOutcome.NEW)
         row.duplicate_of_id = (ArticleRow.objects.filter(pk=row.pk)
                                .values_list(F("duplicate_of_id"), flat=True)[0])
-    store_tags(row, tag(row.title, row.text, row.language))
+    tags.add(row, tag(row.title, row.text, row.language))
     desk.place(row, StoreOutcome.NEW)

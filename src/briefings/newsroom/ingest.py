@@ -46,7 +46,7 @@ from briefings.newsroom.rows import insert, insert_many, update_many
 from briefings.newsroom.sitelearning import HOLD, NOTHING, SiteLearning
 from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
 from briefings.newsroom.stories import StoryDesk
-from briefings.newsroom.tagging import store_tags
+from briefings.newsroom.tagging import TagWriter
 from briefings.pipeline.fetch import Fetcher
 from briefings.pipeline.sections import DEFAULT_SECTIONS
 from briefings.pipeline.sitefurniture import site_host
@@ -294,6 +294,7 @@ class Ingest:
         self.done: set[str] = set()  # sources whose thread has finished
         self.held: dict[str, list[Fetched]] = {}  # per source: pages of young sites held back
         self.first: dict[int, Fetched] = {}  # per entry: its first extraction, while redone
+        self.tags = TagWriter()  # the batch's tags, written together at its end
         self.stories = StoryDesk()
         self.backfilled = backfill(self.stories)  # articles stored by an older Briefings
 
@@ -337,6 +338,7 @@ class Ingest:
                 self.logs.clear()
                 save_entries(self.dirty.values())
                 self.dirty.clear()
+                self.tags.flush()
                 self.stories.flush()
         with transaction.atomic():
             self.learning.save()
@@ -573,7 +575,7 @@ class Ingest:
                 slug = self.slugs.get(source_id)
                 if slug is not None:
                     self.report.sources[slug].copies += 1
-            store_tags(outcome.article, message.article.tags)
+            self.tags.add(outcome.article, message.article.tags)
             self.stories.place(outcome.article, outcome.kind)
 
     def finish_source(self, slug: str) -> None:

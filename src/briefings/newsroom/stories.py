@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.models import Story, TermFrequencies
+from briefings.newsroom.rows import insert, update_many
 from briefings.newsroom.store import StoreOutcome
 from briefings.pipeline.cluster import Clusterer, Frequencies, Profile, Settings
 from briefings.pipeline.summarize import Candidate, best_article, summary
@@ -63,6 +64,7 @@ class StoryDesk:
         self.settings = settings or configured()
         self.clusterer = Clusterer(self.settings, load_frequencies())
         self.dirty: set[int] = set()
+        self.moved: dict[int, ArticleRow] = {}  # articles whose story changed, saved at flush
         self.started = 0  # stories this desk began
         self.swept: datetime | None = None  # the article time of the last sweep
         self._load(now or timezone.now())
@@ -93,12 +95,14 @@ class StoryDesk:
             self.clusterer.count(found)
         story = self._story_of_original(row) or self.clusterer.place(when, found)
         if story is None:
-            story = Story.objects.create(headline=row.title, first_seen=when,
-                                         last_updated=when, papers=[row.source.name]).pk
+            fresh = Story(headline=row.title[:500], first_seen=when, last_updated=when,
+                          papers=[row.source.name])
+            insert(fresh)
+            story = fresh.pk
             self.started += 1
         if story != row.story_id:
             row.story_id = story
-            ArticleRow.objects.filter(pk=row.pk).update(story_id=story)
+            self.moved[row.pk] = row
         self.clusterer.remember(row.id, story, when, found)
         self.dirty.add(story)
         self._sweep(when)
@@ -125,6 +129,9 @@ class StoryDesk:
     def flush(self) -> None:
         """Refresh the stories touched since the last flush (call inside the batch's
         transaction)."""
+        if self.moved:
+            update_many(self.moved.values(), ["story"])
+            self.moved.clear()
         if self.dirty:
             refresh(self.dirty)
             self.dirty.clear()
@@ -150,23 +157,28 @@ def refresh(stories: Iterable[int]) -> None:
     if empty:
         Story.objects.filter(pk__in=empty).delete()
     changed = []
+    bests: dict[int, dict] = {}
     for story in Story.objects.filter(pk__in=[s for s, held in members.items() if held]):
         held = sorted(members[story.pk], key=lambda r: (r["when"], r["id"]))
         best = held[best_article(
             Candidate(r["length"] or 0, r["standfirst"], r["paywalled"], r["source__full_text"],
                       r["duplicate_of_id"] is not None) for r in held)]
+        bests[story.pk] = best
         papers = list(dict.fromkeys(r["source__name"] for r in held))
         story.headline = best["title"][:500]
-        if story.best_id != best["id"] or not story.summary:
-            text, credit = ArticleRow.objects.filter(pk=best["id"]).values_list(
-                "text", "credit")[0]
-            story.summary = summary(best["title"], text, skip=(credit,) if credit else ())
-        story.best_id = best["id"]
         story.first_seen, story.last_updated = held[0]["when"], held[-1]["when"]
         story.papers, story.breadth, story.size = papers, len(papers), len(held)
         changed.append(story)
-    Story.objects.bulk_update(changed, ["headline", "summary", "best", "first_seen",
-                                        "last_updated", "papers", "breadth", "size"])
+    retold = [s for s in changed if s.best_id != bests[s.pk]["id"] or not s.summary]
+    texts = {pk: (text, credit) for pk, text, credit in ArticleRow.objects.filter(
+        pk__in=[bests[s.pk]["id"] for s in retold]).values_list("pk", "text", "credit")}
+    for story in retold:
+        text, credit = texts[bests[story.pk]["id"]]
+        story.summary = summary(story.headline, text, skip=(credit,) if credit else ())
+    for story in changed:
+        story.best_id = bests[story.pk]["id"]
+    update_many(changed, ["headline", "summary", "best", "first_seen", "last_updated", "papers",
+                          "breadth", "size"])
 
 
 def merge(target: Story, others: Sequence[Story]) -> Story:

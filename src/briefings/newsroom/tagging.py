@@ -1,16 +1,17 @@
-"""Storing an article's tags: its countries and region on the row, its entities merged with those
-already known.
+"""Storing articles' tags: countries and region on each row, entities merged with those already
+known, a batch of articles at a time.
 
 An entity is found again by its variant keys (`EntityKey`, pipeline/names.py): one indexed
-query finds every stored entity any of the article's entities may be, a new spelling is added to
-the entity's variants, and a new entity brings its keys. Called only from the ingest's main
-thread, inside its transaction, after `store_article`; storing the same tags again changes
-nothing.
+query finds every stored entity any entity of the batch may be, a new spelling is added to the
+entity's variants, and a new entity brings its keys (two articles of one batch naming a new
+person make one entity). The ingest's writer collects the batch's tags in a `TagWriter` and
+writes them once, inside the batch's transaction, in a handful of queries whatever the batch's
+size; storing the same tags again changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db.models import Q
 
@@ -25,25 +26,45 @@ from briefings.pipeline.types import Tags
 _ARTICLE_FIELDS = ("countries", "country", "region")
 
 
-def store_tags(row: ArticleRow, tags: Tags | None) -> None:
-    """Write `tags` for the stored article `row`, replacing what an earlier version had."""
-    if tags is None:
+class TagWriter:
+    """The tags of the articles stored in one batch, written together by `flush`."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, tuple[ArticleRow, Tags]] = {}
+
+    def add(self, row: ArticleRow, tags: Tags | None) -> None:
+        if tags is not None:
+            self.pending[row.pk] = (row, tags)
+
+    def flush(self) -> None:
+        if self.pending:
+            store_tags(self.pending.values())
+            self.pending.clear()
+
+
+def store_tags(items: Iterable[tuple[ArticleRow, Tags]]) -> None:
+    """Write each stored article's tags, replacing what an earlier version of it had."""
+    items = list(items)
+    if not items:
         return
-    row.countries, row.country, row.region = list(tags.countries), tags.country, tags.region
-    update_many([row], _ARTICLE_FIELDS)
-    counts = _entities(tags.entities)
-    ArticleEntity.objects.filter(article=row).exclude(entity_id__in=list(counts)).delete()
-    held = dict(ArticleEntity.objects.filter(article=row).values_list("entity_id", "count"))
-    changed = [ArticleEntity(article=row, entity_id=e, count=c) for e, c in counts.items()
-               if held.get(e) != c]
-    if changed:
-        ArticleEntity.objects.filter(article=row, entity_id__in=[a.entity_id for a in changed]
-                                     ).delete()
-        ArticleEntity.objects.bulk_create(changed)
+    for row, tags in items:
+        row.countries, row.country, row.region = list(tags.countries), tags.country, tags.region
+    update_many([row for row, _ in items], _ARTICLE_FIELDS)
+    homes = _entities([entity for _, tags in items for entity in tags.entities])
+    links: dict[tuple[int, int], int] = {}
+    at = 0
+    for row, tags in items:
+        for entity in tags.entities:
+            pair = (row.pk, homes[at])
+            links[pair] = links.get(pair, 0) + entity.count
+            at += 1
+    ArticleEntity.objects.filter(article_id__in=[row.pk for row, _ in items]).delete()
+    ArticleEntity.objects.bulk_create(
+        [ArticleEntity(article_id=a, entity_id=e, count=c) for (a, e), c in links.items()])
 
 
-def _entities(found: Sequence[Found]) -> dict[int, int]:
-    """The stored entity of each found one (made if new), and its mentions in the article."""
+def _entities(found: Sequence[Found]) -> list[int]:
+    """The stored entity of each found one, in order; the new ones are made."""
     keyed = [(entity, entity_keys(entity)) for entity in found]
     strong = {k for _, keys in keyed for k in keys.strong}
     loose = {k for _, keys in keyed for k in keys.loose}
@@ -51,51 +72,73 @@ def _entities(found: Sequence[Found]) -> dict[int, int]:
         key: (entity_id, is_loose) for key, entity_id, is_loose in EntityKey.objects.filter(
             Q(key__in=strong) | Q(key__in=loose, loose=False)
         ).values_list("key", "entity_id", "loose")}
-    matched: list[tuple[Found, NameKeys, int | None]] = []
+    # New entities get numbers below zero until they are made: -1 is the first new one.
+    batch: dict[str, tuple[int, bool]] = {}
+    new: list[Found] = []
+    homes: list[int] = []
     for entity, keys in keyed:
-        home = next((known[k][0] for k in keys.strong if k in known), None)
+        home = _home(keys, known) or _home(keys, batch)
         if home is None:
-            home = next((known[k][0] for k in keys.loose if k in known and not known[k][1]),
-                        None)
-        matched.append((entity, keys, home))
-    rows = Entity.objects.in_bulk([home for _, _, home in matched if home is not None])
-    created = _create([entity for entity, _, home in matched if home is None])
-    counts: dict[int, int] = {}
+            new.append(entity)
+            home = -len(new)
+            batch.update((k, (home, False)) for k in keys.strong)
+            batch.update((k, (home, True)) for k in keys.loose if k not in batch)
+        homes.append(home)
+    made = [row.pk for row in _create(new)]
+    homes = [h if h > 0 else made[-h - 1] for h in homes]
+    _remember(keyed, homes, known)
+    return homes
+
+
+def _home(keys: NameKeys, known: dict[str, tuple[int, bool]]) -> int | None:
+    home = next((known[k][0] for k in keys.strong if k in known), None)
+    if home is None:
+        home = next((known[k][0] for k in keys.loose if k in known and not known[k][1]), None)
+    return home
+
+
+def _remember(keyed: Sequence[tuple[Found, NameKeys]], homes: Sequence[int],
+              known: dict[str, tuple[int, bool]]) -> None:
+    """Add the batch's new spellings to their entities and store the keys the store lacks (a
+    key another entity holds stays that entity's)."""
+    rows = Entity.objects.in_bulk(set(homes))
     grown: dict[int, Entity] = {}
-    new_keys: list[EntityKey] = []
-    fresh = iter(created)
-    for entity, keys, home in matched:
-        row = rows[home] if home is not None else next(fresh)
+    new_keys: dict[str, EntityKey] = {}
+    for (entity, keys), home in zip(keyed, homes, strict=True):
+        row = rows[home]
         spellings = [v for v in entity.variants if v not in row.variants]
         if spellings:
             row.variants = [*row.variants, *spellings]
-            grown[row.id] = row
-        new_keys += [EntityKey(key=k[:200], entity_id=row.id) for k in keys.strong
-                     if known.get(k, (None,))[0] != row.id]
-        new_keys += [EntityKey(key=k[:200], entity_id=row.id, loose=True) for k in keys.loose
-                     if k not in known]
-        counts[row.id] = counts.get(row.id, 0) + entity.count
+            grown[row.pk] = row
+        for key in keys.strong:
+            if known.get(key, (None,))[0] != home:
+                new_keys.setdefault(key, EntityKey(key=key[:200], entity_id=home))
+        for key in keys.loose:
+            if key not in known:
+                new_keys.setdefault(key, EntityKey(key=key[:200], entity_id=home, loose=True))
     if grown:
         update_many(grown.values(), ["variants"])
-    EntityKey.objects.bulk_create(new_keys, ignore_conflicts=True)
-    return counts
+    EntityKey.objects.bulk_create(new_keys.values(), ignore_conflicts=True)
 
 
 def _create(found: Sequence[Found]) -> list[Entity]:
-    """New entity rows, with slugs made unique against the store and each other."""
+    """New entity rows, with slugs made unique against the store and each other: a taken slug
+    gets the next free number ("kim-jong-un-2"), asked of the store a round at a time."""
     if not found:
         return []
-    wanted = {e.slug for e in found}
-    taken = set(Entity.objects.filter(
-        Q(slug__in=wanted) | Q(*[Q(slug__startswith=f"{s}-") for s in wanted], _connector=Q.OR)
-    ).values_list("slug", flat=True))
-    rows = []
-    for entity in found:
-        slug, number = entity.slug, 1
-        while slug in taken:
-            number += 1
-            slug = f"{entity.slug[:90]}-{number}"
-        taken.add(slug)
-        rows.append(Entity(name=entity.name[:200], kind=entity.kind, slug=slug,
-                           variants=list(entity.variants), ref=entity.ref))
-    return Entity.objects.bulk_create(rows)
+    slugs = [e.slug for e in found]
+    numbers = [1] * len(found)
+    taken: set[str] = set()  # slugs the store holds
+    checked: set[str] = set()  # slugs asked about
+    while asked := {s for s in slugs if s not in checked}:
+        taken |= set(Entity.objects.filter(slug__in=asked).values_list("slug", flat=True))
+        checked |= asked
+        used: set[str] = set()
+        for i, entity in enumerate(found):
+            while slugs[i] in taken or slugs[i] in used:
+                numbers[i] += 1
+                slugs[i] = f"{entity.slug[:90]}-{numbers[i]}"
+            used.add(slugs[i])
+    return Entity.objects.bulk_create([
+        Entity(name=e.name[:200], kind=e.kind, slug=slug, variants=list(e.variants), ref=e.ref)
+        for e, slug in zip(found, slugs, strict=True)])
