@@ -20,8 +20,9 @@ def tag(title: str, text: str, language: str = "") -> Tags:
     del language
     text_spans = spans(text, known=places.known)
     title_spans = spans(title, known=places.known)
-    entities = find_entities(title, text, text_spans)
-    location = places.locate(places.mentions(title, text, text_spans, title_spans))
+    script_found = places.script_places(text)
+    entities = find_entities(title, text, text_spans, script_found)
+    location = places.locate(places.mentions(title, text, text_spans, title_spans, script_found))
     return Tags(entities=entities, countries=location.countries, country=location.country,
                 region=location.region, regions=location.regions)
 
