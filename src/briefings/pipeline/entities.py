@@ -46,6 +46,8 @@ PERSON, ORGANISATION, PLACE = "person", "organisation", "place"
 # Titles that name a person on their own ("President Jokowi"); "Mr Ri" needs a fuller mention.
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "mdm", "sir", "madam", "m"})
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
+# An organisation's acronym in brackets just after its name: "Bank of Korea (BOK)".
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)")
 # A foreign name written with a middle dot: katakana, or Chinese characters (their first part
 # of two or three, the last ending before a word that follows names: 表示, 说, 在 ...).
 _DOTTED = re.compile(r"[\u30a0-\u30fa\u30fc]+(?:[・＝][\u30a0-\u30fa\u30fc]+)+"
@@ -114,10 +116,10 @@ def _classify(span: Span, text: str, out: list[_Found], pending: list[tuple[str,
         out.append(_Found(PLACE, [surface], [span.start], ref=place.ref, name=place.name))
     if located and located[0][1] == span.text:
         return
-    if any(w in ORGANISATION_WORDS for w in lowered) and len(words) > 1:
+    if len(words) > 1 and not ORGANISATION_WORDS.isdisjoint(lowered):
         name = " ".join(words)
         found = _Found(ORGANISATION, [name], [span.start])
-        acronym = re.match(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)", text[span.end:span.end + 14])
+        acronym = _ACRONYM_AFTER.match(text, span.end, span.end + 14)
         if acronym:
             found.acronyms.append(acronym[1])
         out.append(found)
@@ -127,7 +129,7 @@ def _classify(span: Span, text: str, out: list[_Found], pending: list[tuple[str,
                     or (lowered[0] in {"mount", "lake", "mt"} and len(words) > 1)):
         out.append(_Found(PLACE, [" ".join(words)], [span.start]))
         return
-    if located or any(w in EVENT_WORDS for w in lowered):
+    if located or not EVENT_WORDS.isdisjoint(lowered):
         return
     if len(words) == 1 and _is_acronym(words[0]):
         # "UPDATE" or "WHO" is a word: it names an organisation only when one it abbreviates
@@ -180,12 +182,14 @@ def _merge_people(people: list[_Found], pending: list[tuple[str, int, bool]]) ->
         else:
             merged[at].add(person)
             strong[at] |= keys
-    ends = [frozenset().union(*(end_keys(s) for s in m.surfaces)) for m in merged]
+    by_end: dict[tuple[str, str], list[int]] = {}  # the people a one-word mention may name
+    for at, person in enumerate(merged):
+        for key in frozenset().union(*(end_keys(s) for s in person.surfaces)):
+            by_end.setdefault(key, []).append(at)
     alone: list[_Found] = []
     for word, start, office in pending:
-        keys = mention_keys(word)
-        matches = [m for m, theirs in zip(merged, ends, strict=True)
-                   if not keys.isdisjoint(theirs)]
+        matches = [merged[at] for at in
+                   sorted({at for key in mention_keys(word) for at in by_end.get(key, ())})]
         before = [m for m in matches if min(m.starts) <= start]
         home = (max(before, key=lambda m: max(s for s in m.starts if s <= start)) if before
                 else min(matches, key=lambda m: min(m.starts)) if matches else None)

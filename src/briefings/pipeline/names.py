@@ -75,8 +75,10 @@ def strip_possessive(word: str) -> str:
     return _POSSESSIVE.sub("", word)
 
 
+@lru_cache(maxsize=65536)
 def strip_titles(name: str) -> str:
-    """The name without the titles before it, its possessive and suffixes such as "Jr"."""
+    """The name without the titles before it, its possessive and suffixes such as "Jr".
+    Cached, as every mention of a person is stripped again."""
     words = [w.strip(",") for w in _WORD.findall(name)]
     if words:
         words[-1] = strip_possessive(words[-1])
@@ -300,6 +302,7 @@ def same_word(word: str, name: str) -> bool:
     return not mention_keys(word).isdisjoint(end_keys(name))
 
 
+@lru_cache(maxsize=65536)
 def slugify(name: str) -> str:
     """An ASCII slug for the topic page; a name in Chinese or Japanese characters gets its
     transliteration, so the slug is stable and readable."""

@@ -91,8 +91,7 @@ def _capitalised(word: str) -> bool:
 
 
 def _breaks(word: str) -> bool:
-    low = word.lower()
-    return low in WEEKDAYS or any(ch.isdigit() for ch in word)
+    return word.lower() in WEEKDAYS or any(map(str.isdigit, word))
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
