@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 
 from briefings.pipeline import places
 from briefings.pipeline.names import (
+    CACHE_SIZE,
     NameKeys,
     end_keys,
     mention_keys,
@@ -200,7 +201,7 @@ def _merge_people(people: list[_Found], pending: list[tuple[str, int, bool]]) ->
     return merged + alone
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _folded(name: str) -> tuple[str, ...]:
     """The main key of each word of a name, to find a shorter spelling inside a fuller one."""
     return tuple(k for w in name.split() if (k := "".join(name_keys(w).strong[:1])))

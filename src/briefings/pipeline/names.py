@@ -22,6 +22,10 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
+# Entries in each per-word cache: about 4 MB each when full, the names of some hundreds of
+# articles, so a worker keeps the frequent ones without growing for ever.
+CACHE_SIZE = 16_384
+
 
 def vocabulary(words: str) -> frozenset[str]:
     """A set of words written as a block of text."""
@@ -75,7 +79,7 @@ def strip_possessive(word: str) -> str:
     return _POSSESSIVE.sub("", word)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def strip_titles(name: str) -> str:
     """The name without the titles before it, its possessive and suffixes such as "Jr".
     Cached, as every mention of a person is stripped again."""
@@ -143,7 +147,7 @@ _VOICED_FINAL = re.compile(r"(?<=[aeiou])[ktp]$")
 _VOICED = {"k": "g", "t": "d", "p": "b"}
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _fold_generic(part: str) -> str:
     """Spelling differences common to many romanisations: aspirate h, doubled letters,
     long vowels spelled "ou"/"oh", Wade-Giles "hs", "iya" for "ia". Cached: a text repeats its
@@ -156,7 +160,7 @@ def _fold_generic(part: str) -> str:
     return part.replace("ou", "o")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def _fold_korean_syllable(syl: str) -> str:
     """One syllable of a Korean name to a spelling-free form: McCune-Reischauer and Revised
     Romanization, and the conventional spellings of surnames (Park, Lee, Choi, Roh)."""
@@ -170,7 +174,7 @@ def _fold_korean(syllables: Sequence[str]) -> str:
     return "".join(_fold_korean_syllable(s) for s in syllables)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _korean_syllables(part: str) -> tuple[str, ...] | None:
     """The syllables of one word of a Korean-looking name, or None if it is not one."""
     if not _KOREAN_PART.fullmatch(part):
@@ -209,7 +213,7 @@ def _korean_shaped(words: Sequence[Sequence[str]]) -> bool:
     return all(s is not None for s in syllables) and 1 <= sum(len(s or ()) for s in syllables) <= 2
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _words(name: str) -> tuple[tuple[str, ...], ...]:
     """Each word of the name as its hyphen-separated parts, lowercase ASCII letters only.
     Cached, as every key and comparison of a name starts here."""
@@ -234,7 +238,7 @@ def _folded_words(name: str) -> tuple[list[str], bool]:
     return ["".join(_fold_generic(p) for p in word) for word in words], False
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def name_keys(name: str) -> NameKeys:
     """The strong and loose keys of a person's name (see the module's docstring)."""
     words, korean = _folded_words(name)
@@ -265,7 +269,7 @@ def name_key(name: str) -> str:
     return keys[0] if keys else ""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def mention_keys(word: str) -> frozenset[tuple[str, str]]:
     """The keys of a one-word mention ("Kim", "Mr Lee"): its spelling folded generically, and
     as a Korean syllable when it reads as one. It names a person whose `end_keys` it shares."""
@@ -279,7 +283,7 @@ def mention_keys(word: str) -> frozenset[tuple[str, str]]:
     return frozenset(keys)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def end_keys(name: str) -> frozenset[tuple[str, str]]:
     """The keys of the first and last words of a name of two words or more, by which a
     one-word mention names the person: folded as Korean syllables in a Korean name (so that
@@ -302,7 +306,7 @@ def same_word(word: str, name: str) -> bool:
     return not mention_keys(word).isdisjoint(end_keys(name))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def slugify(name: str) -> str:
     """An ASCII slug for the topic page; a name in Chinese or Japanese characters gets its
     transliteration, so the slug is stable and readable."""

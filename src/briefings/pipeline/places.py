@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from briefings.pipeline.names import TITLES
+from briefings.pipeline.names import CACHE_SIZE, TITLES
 from briefings.pipeline.spans import (
     EVENT_WORDS,
     ORGANISATION_WORDS,
@@ -319,7 +319,7 @@ def span_places(span: Span) -> tuple[tuple[Place, str, str], ...]:
     return _places_in(span.words, span.after in _SAID)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _places_in(words: tuple[str, ...], said: bool) -> tuple[tuple[Place, str, str], ...]:
     """`span_places` by the span's words and whether "said" follows: cached, since both the
     entities and the countries read every span, and a text names its places again and again."""
@@ -352,18 +352,19 @@ def in_other_scripts(text: str) -> bool:
 
 
 def script_places(text: str) -> list[ScriptPlace]:
-    """Places named in the non-Latin scripts of `text`: (place, surface, offset), the longest
-    name at each point of a script written without spaces. In an alphabet with capitals
-    (Cyrillic, Greek), a name is a whole word, as a Latin one is: "Гамбургеры" are hamburgers,
-    not Hamburg. Korean names must start a word; a katakana name must not be part of a longer
-    katakana word."""
+    """Places named in the non-Latin scripts of `text`: (place, surface, offset). In a script
+    without capitals (Chinese, Japanese, Korean, Thai, the scripts of South Asia) the longest
+    name at each point, as names run into the words around them ("新华社平壤电", "서울에서"),
+    though a Korean name must start a word and a katakana name must not be part of a longer
+    katakana word. In an alphabet with capitals (Cyrillic, Greek), a name is a whole word, as a
+    Latin one is: "Гамбургеры" are hamburgers, not Hamburg."""
     if not in_other_scripts(text):
         return []
     table = gazetteer()
     found = []
     for run in _SCRIPT_RUN.finditer(text):
         chunk, base = run.group(), run.start()
-        if chunk[0].lower() != chunk[0].upper():
+        if chunk[0].lower() != chunk[0].upper():  # an alphabet with capitals
             if chunk in table.script:
                 found.append((table.script[chunk], chunk, base))
             continue
