@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from briefings.pipeline.places import OUTSIDE_ASIA, dateline, locate, mentions, region_of
+from briefings.pipeline.places import (
+    OUTSIDE_ASIA,
+    dateline,
+    gazetteer,
+    in_other_scripts,
+    locate,
+    mentions,
+    region_of,
+    script_places,
+)
 
 
 def where(text: str, title: str = "") -> tuple[tuple[str, ...], str, str]:
@@ -81,3 +90,17 @@ def test_a_country_before_a_title_or_an_institution_counts_but_not_inside_a_name
 def test_no_place_no_region() -> None:
     assert where("Nothing here names anywhere at all.") == ((), "", "")
     assert region_of("") == ""
+
+
+def test_in_an_alphabet_with_capitals_a_place_is_a_whole_word() -> None:
+    assert where("Встреча прошла в Гамбург вчера.")[0] == ("DE",)
+    assert where("Гамбургеры и Овощи. Короче, Манты люблю.")[0] == ()
+    assert [surface for _, surface, _ in script_places("新华社平壤电，北京和首尔")] == [
+        "平壤", "北京", "首尔"]  # no spaces in Chinese: names are found inside the run
+
+
+def test_only_a_text_in_another_script_is_read_by_that_script_rules() -> None:
+    assert not in_other_scripts("Kim Jong-un’s envoy — “no comment”, €5 — said Café Noël.")
+    assert in_other_scripts("Officials met in 平壤.") and in_other_scripts("Москва")
+    readable = [n for n in gazetteer().script if not any(c.isascii() for c in n)]
+    assert readable and all(in_other_scripts(name) for name in readable)

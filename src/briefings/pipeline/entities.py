@@ -19,13 +19,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from briefings.pipeline import places
 from briefings.pipeline.names import (
+    CACHE_SIZE,
     NameKeys,
+    end_keys,
+    mention_keys,
     name_keys,
-    same_word,
     slugify,
     strip_titles,
     title_cut,
@@ -45,6 +47,8 @@ PERSON, ORGANISATION, PLACE = "person", "organisation", "place"
 # Titles that name a person on their own ("President Jokowi"); "Mr Ri" needs a fuller mention.
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "mdm", "sir", "madam", "m"})
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
+# An organisation's acronym in brackets just after its name: "Bank of Korea (BOK)".
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)")
 # A foreign name written with a middle dot: katakana, or Chinese characters (their first part
 # of two or three, the last ending before a word that follows names: 表示, 说, 在 ...).
 _DOTTED = re.compile(r"[\u30a0-\u30fa\u30fc]+(?:[・＝][\u30a0-\u30fa\u30fc]+)+"
@@ -113,10 +117,10 @@ def _classify(span: Span, text: str, out: list[_Found], pending: list[tuple[str,
         out.append(_Found(PLACE, [surface], [span.start], ref=place.ref, name=place.name))
     if located and located[0][1] == span.text:
         return
-    if any(w in ORGANISATION_WORDS for w in lowered) and len(words) > 1:
+    if len(words) > 1 and not ORGANISATION_WORDS.isdisjoint(lowered):
         name = " ".join(words)
         found = _Found(ORGANISATION, [name], [span.start])
-        acronym = re.match(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)", text[span.end:span.end + 14])
+        acronym = _ACRONYM_AFTER.match(text, span.end, span.end + 14)
         if acronym:
             found.acronyms.append(acronym[1])
         out.append(found)
@@ -126,7 +130,7 @@ def _classify(span: Span, text: str, out: list[_Found], pending: list[tuple[str,
                     or (lowered[0] in {"mount", "lake", "mt"} and len(words) > 1)):
         out.append(_Found(PLACE, [" ".join(words)], [span.start]))
         return
-    if located or any(w in EVENT_WORDS for w in lowered):
+    if located or not EVENT_WORDS.isdisjoint(lowered):
         return
     if len(words) == 1 and _is_acronym(words[0]):
         # "UPDATE" or "WHO" is a word: it names an organisation only when one it abbreviates
@@ -148,9 +152,13 @@ def _classify(span: Span, text: str, out: list[_Found], pending: list[tuple[str,
         out.append(_Found(PERSON, [strip_titles(" ".join(name))], [span.start]))
 
 
-def _script_entities(text: str, out: list[_Found]) -> None:
-    for place, surface, start in places.script_places(text):
+def _script_entities(text: str, named: list[places.ScriptPlace], out: list[_Found]) -> None:
+    """The places named in other scripts, and the people the rules of Chinese, Japanese and
+    Korean find; those rules read only a text that has characters of such a script."""
+    for place, surface, start in named:
         out.append(_Found(PLACE, [surface], [start], ref=place.ref, name=place.name))
+    if not places.in_other_scripts(text):
+        return
     known = places.gazetteer().script
     for pattern in (_DOTTED, _KOREAN_TITLED, _CHINESE_TITLED):
         for match in pattern.finditer(text):
@@ -163,35 +171,43 @@ def _merge_people(people: list[_Found], pending: list[tuple[str, int, bool]]) ->
     """One entry per person: same keys, or a shorter spelling inside a fuller one; one-word
     mentions join the nearest fuller name they match, else stand alone only with an office."""
     merged: list[_Found] = []
+    strong: list[set[str]] = []  # the strong keys of each merged person's spellings
     for person in sorted(people, key=lambda p: -len(p.surfaces[0].split())):
-        keys = set(name_keys(person.surfaces[0]).strong)
+        keys = {k for s in person.surfaces for k in name_keys(s).strong}
         words = _folded(person.surfaces[0])
-        home = next((m for m in merged if keys & _strong(m) or _inside(words, m)), None)
-        if home is None:
+        at = next((i for i, m in enumerate(merged)
+                   if not keys.isdisjoint(strong[i]) or _inside(words, m)), None)
+        if at is None:
             merged.append(person)
+            strong.append(keys)
         else:
-            home.add(person)
+            merged[at].add(person)
+            strong[at] |= keys
+    by_end: dict[tuple[str, str], list[int]] = {}  # the people a one-word mention may name
+    for at, person in enumerate(merged):
+        for key in frozenset().union(*(end_keys(s) for s in person.surfaces)):
+            by_end.setdefault(key, []).append(at)
+    alone: list[_Found] = []
     for word, start, office in pending:
-        matches = [m for m in merged if any(same_word(word, s) for s in m.surfaces)]
+        matches = [merged[at] for at in
+                   sorted({at for key in mention_keys(word) for at in by_end.get(key, ())})]
         before = [m for m in matches if min(m.starts) <= start]
         home = (max(before, key=lambda m: max(s for s in m.starts if s <= start)) if before
                 else min(matches, key=lambda m: min(m.starts)) if matches else None)
         if home is not None:
             home.count += 1
         elif office:
-            merged.append(_Found(PERSON, [word], [start]))
-    return merged
+            alone.append(_Found(PERSON, [word], [start]))
+    return merged + alone
 
 
-def _strong(found: _Found) -> set[str]:
-    return {k for s in found.surfaces for k in name_keys(s).strong}
+@lru_cache(maxsize=CACHE_SIZE)
+def _folded(name: str) -> tuple[str, ...]:
+    """The main key of each word of a name, to find a shorter spelling inside a fuller one."""
+    return tuple(k for w in name.split() if (k := "".join(name_keys(w).strong[:1])))
 
 
-def _folded(name: str) -> list[str]:
-    return [k for w in name.split() if (k := "".join(name_keys(w).strong[:1]))]
-
-
-def _inside(words: list[str], found: _Found) -> bool:
+def _inside(words: tuple[str, ...], found: _Found) -> bool:
     """Whether a name of two or more words is a run of the words of one of `found`'s."""
     if len(words) < 2:
         return False
@@ -250,14 +266,17 @@ def _entity(found: _Found) -> Entity:
                   count=found.count, ref=found.ref)
 
 
-def find_entities(title: str, text: str, found: list[Span] | None = None) -> tuple[Entity, ...]:
+def find_entities(title: str, text: str, found: list[Span] | None = None,
+                  script_found: list[places.ScriptPlace] | None = None) -> tuple[Entity, ...]:
     """The article's entities, most mentioned first. The title adds mentions only to what the
-    text names: headlines in Title Case capitalise every word."""
+    text names: headlines in Title Case capitalise every word. The text's spans and script
+    places are read here unless the caller, who read them already, passes them."""
     out: list[_Found] = []
     pending: list[tuple[str, int, bool]] = []
     for span in found if found is not None else spans(text, known=places.known):
         _classify(span, text, out, pending)
-    _script_entities(text, out)
+    _script_entities(text, script_found if script_found is not None
+                     else places.script_places(text), out)
     people = _merge_people([f for f in out if f.kind == PERSON], pending)
     organisations = _merge_organisations([f for f in out if f.kind == ORGANISATION])
     located = _merge_places([f for f in out if f.kind == PLACE])

@@ -22,6 +22,10 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
+# Entries in each per-word cache: about 4 MB each when full, the names of some hundreds of
+# articles, so a worker keeps the frequent ones without growing for ever.
+CACHE_SIZE = 16_384
+
 
 def vocabulary(words: str) -> frozenset[str]:
     """A set of words written as a block of text."""
@@ -51,6 +55,7 @@ ABBREVIATIONS = {"ma": "maria", "mohd": "mohammad", "md": "mohammad", "muhd": "m
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$", re.IGNORECASE)
 _WORD = re.compile(r"[^\s]+")
 _LETTERS = re.compile(r"[^a-z]")
+_HYPHENS = re.compile(r"[-‐‑–]")
 
 # One romanised Korean syllable: onset, vowel (with its glide) and coda, in either
 # McCune-Reischauer (breves already spelled out as eo/eu) or Revised Romanization.
@@ -74,8 +79,10 @@ def strip_possessive(word: str) -> str:
     return _POSSESSIVE.sub("", word)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def strip_titles(name: str) -> str:
-    """The name without the titles before it, its possessive and suffixes such as "Jr"."""
+    """The name without the titles before it, its possessive and suffixes such as "Jr".
+    Cached, as every mention of a person is stripped again."""
     words = [w.strip(",") for w in _WORD.findall(name)]
     if words:
         words[-1] = strip_possessive(words[-1])
@@ -95,7 +102,6 @@ def title_cut(words: Sequence[str]) -> int:
     return cut
 
 
-
 def _ascii(text: str) -> str:
     # McCune-Reischauer's breves are vowels of their own, not accents: ŏ is eo, ŭ is eu.
     text = text.replace("ŏ", "eo").replace("Ŏ", "Eo").replace("ŭ", "eu").replace("Ŭ", "Eu")
@@ -105,49 +111,71 @@ def _ascii(text: str) -> str:
     return unidecode(folded)
 
 
+# Spelling differences common to many romanisations, in order: aspirate h, a final or silent h,
+# doubled letters, "iya" for "ia", and "ar" for "er" after a consonant (Dolkar/Dolker,
+# Amarasekara/-sekera).
+_GENERIC_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+    (r"(?<=[bcdgjkprst])h", ""),
+    (r"(?<=.)h$", ""),
+    (r"(?<=[aeiou])h(?=[^aeiou])", ""),
+    (r"(.)\1+", r"\1"),
+    (r"(?<=i)y(?=[aeiou])", ""),
+    (r"(?<=[^aeiou])[ae]r", "er"),
+))
+# One Korean syllable, in order. ㅓ ㅗ ㅜ ㅡ are written eo, o, u, oo, eu (and o for ŏ once its
+# breve is lost): Jong, Jung, Jeong and Chung are one syllable in practice, and Song, Sung, Seong
+# another. Then the initial consonants that the two systems voice differently (k/g, t/d, p/b,
+# ch/j); the initial-sound rule (r/l drop before i and y, become n elsewhere: Ri/Lee/Yi, Ryu/Yu);
+# and the r of "Park" or "Kwak", written only to show the vowel's length.
+_KOREAN_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+    (r"eo|eu|oo|u", "o"),
+    (r"h$", ""),
+    (r"^rh", "r"),
+    (r"^wh", "hw"),  # Kyung-wha is Gyeong-hwa
+    (r"^sh", "s"),
+    (r"^(kk|k)", "g"),
+    (r"^(tt|t)(?!h)", "d"),
+    (r"^(pp|p)", "b"),
+    (r"^(ch|jj|c)", "j"),
+    (r"^[rl](?=[iy])", ""),
+    (r"^[rl]", "n"),
+    (r"^y(?=i)", ""),
+    (r"^w(?=u)", ""),
+    (r"ar(?=[kgmnp]|$)", "a"),
+))
+_VOICED_FINAL = re.compile(r"(?<=[aeiou])[ktp]$")
+_VOICED = {"k": "g", "t": "d", "p": "b"}
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def _fold_generic(part: str) -> str:
     """Spelling differences common to many romanisations: aspirate h, doubled letters,
-    long vowels spelled "ou"/"oh", Wade-Giles "hs", "iya" for "ia"."""
+    long vowels spelled "ou"/"oh", Wade-Giles "hs", "iya" for "ia". Cached: a text repeats its
+    names, and every mention is compared with every other."""
     if part.startswith("hs"):
         part = "x" + part[2:]
     part = part.replace("ien", "ian")
-    part = re.sub(r"(?<=[bcdgjkprst])h", "", part)
-    part = re.sub(r"(?<=.)h$", "", part)
-    part = re.sub(r"(?<=[aeiou])h(?=[^aeiou])", "", part)
-    part = re.sub(r"(.)\1+", r"\1", part)
-    part = re.sub(r"(?<=i)y(?=[aeiou])", "", part)
-    part = re.sub(r"(?<=[^aeiou])[ae]r", "er", part)  # Dolkar/Dolker, Amarasekara/-sekera
+    for pattern, replacement in _GENERIC_RULES:
+        part = pattern.sub(replacement, part)
     return part.replace("ou", "o")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _fold_korean_syllable(syl: str) -> str:
     """One syllable of a Korean name to a spelling-free form: McCune-Reischauer and Revised
     Romanization, and the conventional spellings of surnames (Park, Lee, Choi, Roh)."""
-    # ㅓ ㅗ ㅜ ㅡ are written eo, o, u, oo, eu (and o for ŏ once its breve is lost): Jong,
-    # Jung, Jeong and Chung are one syllable in practice, and Song, Sung, Seong another
     syl = syl.replace("ee", "i").replace("oi", "oe")
-    syl = re.sub(r"eo|eu|oo|u", "o", syl)
-    syl = re.sub(r"h$", "", syl)
-    syl = re.sub(r"^rh", "r", syl)
-    syl = re.sub(r"^wh", "hw", syl)  # Kyung-wha is Gyeong-hwa
-    syl = re.sub(r"^sh", "s", syl)
-    # initial consonants that the two systems voice differently: k/g, t/d, p/b, ch/j
-    syl = re.sub(r"^(kk|k)", "g", syl)
-    syl = re.sub(r"^(tt|t)(?!h)", "d", syl)
-    syl = re.sub(r"^(pp|p)", "b", syl)
-    syl = re.sub(r"^(ch|jj|c)", "j", syl)
-    # the initial-sound rule: r/l drop before i and y, become n elsewhere (Ri/Lee/Yi, Ryu/Yu)
-    syl = re.sub(r"^[rl](?=[iy])", "", syl)
-    syl = re.sub(r"^[rl]", "n", syl)
-    syl = re.sub(r"^y(?=i)", "", syl)
-    syl = re.sub(r"^w(?=u)", "", syl)
-    # "Park", "Kwak": an r written only to show the vowel's length
-    syl = re.sub(r"ar(?=[kgmnp]|$)", "a", syl)
-    syl = re.sub(r"(?<=[aeiou])(k|t|p)$", lambda m: {"k": "g", "t": "d", "p": "b"}[m[1]], syl)
-    return syl
+    for pattern, replacement in _KOREAN_RULES:
+        syl = pattern.sub(replacement, syl)
+    return _VOICED_FINAL.sub(lambda m: _VOICED[m[0]], syl)
 
 
-def _korean_syllables(part: str) -> list[str] | None:
+def _fold_korean(syllables: Sequence[str]) -> str:
+    return "".join(_fold_korean_syllable(s) for s in syllables)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _korean_syllables(part: str) -> tuple[str, ...] | None:
     """The syllables of one word of a Korean-looking name, or None if it is not one."""
     if not _KOREAN_PART.fullmatch(part):
         return None
@@ -159,7 +187,7 @@ def _korean_syllables(part: str) -> list[str] | None:
             return None
         out.append(match)
         rest = rest[len(match):]
-    return out
+    return tuple(out)
 
 
 def _longest_syllable(text: str) -> str | None:
@@ -172,7 +200,7 @@ def _longest_syllable(text: str) -> str | None:
     return None
 
 
-def _korean_shaped(words: list[list[str]]) -> bool:
+def _korean_shaped(words: Sequence[Sequence[str]]) -> bool:
     """A surname of one syllable, then a given name of one or two syllables, written
     hyphenated, spaced or joined: "Kim Jong-un", "Pak Gwang Ho", "Park Jiyoon"."""
     parts = [p for w in words for p in w]
@@ -182,36 +210,35 @@ def _korean_shaped(words: list[list[str]]) -> bool:
         return False
     given = [p for w in words[1:] for p in w]
     syllables = [_korean_syllables(p) for p in given]
-    return all(s is not None for s in syllables) and 1 <= sum(len(s or []) for s in syllables) <= 2
+    return all(s is not None for s in syllables) and 1 <= sum(len(s or ()) for s in syllables) <= 2
 
 
-def _words(name: str) -> list[list[str]]:
-    """Each word of the name as its hyphen-separated parts, lowercase ASCII letters only."""
+@lru_cache(maxsize=CACHE_SIZE)
+def _words(name: str) -> tuple[tuple[str, ...], ...]:
+    """Each word of the name as its hyphen-separated parts, lowercase ASCII letters only.
+    Cached, as every key and comparison of a name starts here."""
     words = []
     for word in _ascii(strip_titles(name)).lower().split():
         abbreviated = word.endswith(".")
-        parts = [_LETTERS.sub("", p) for p in re.split(r"[-‐‑–]", word)]
-        parts = [p for p in parts if p]
+        parts = [p for p in (_LETTERS.sub("", p) for p in _HYPHENS.split(word)) if p]
         if abbreviated and len(parts) == 1 and parts[0] in ABBREVIATIONS:
             parts = [ABBREVIATIONS[parts[0]]]
         if parts:
-            words.append(parts)
-    return words
+            words.append(tuple(parts))
+    return tuple(words)
 
 
 def _folded_words(name: str) -> tuple[list[str], bool]:
     """Each word folded, and whether the name was read as Korean."""
     words = _words(name)
     if _korean_shaped(words):
-        folded = []
-        for word in words:
-            syllables = [s for p in word for s in (_korean_syllables(p) or [p])]
-            folded.append("".join(_fold_korean_syllable(s) for s in syllables))
+        folded = [_fold_korean([s for p in word for s in (_korean_syllables(p) or (p,))])
+                  for word in words]
         return folded, True
     return ["".join(_fold_generic(p) for p in word) for word in words], False
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def name_keys(name: str) -> NameKeys:
     """The strong and loose keys of a person's name (see the module's docstring)."""
     words, korean = _folded_words(name)
@@ -242,36 +269,44 @@ def name_key(name: str) -> str:
     return keys[0] if keys else ""
 
 
-def word_key(word: str) -> str:
-    """The key of one word of a name, to match "Mr Ri" to "Ri Song-chol"."""
-    folded, _ = _folded_words(word)
-    return "".join(folded)
+@lru_cache(maxsize=CACHE_SIZE)
+def mention_keys(word: str) -> frozenset[tuple[str, str]]:
+    """The keys of a one-word mention ("Kim", "Mr Lee"): its spelling folded generically, and
+    as a Korean syllable when it reads as one. It names a person whose `end_keys` it shares."""
+    words = _words(word)
+    if not words:
+        return frozenset()
+    keys = {("generic", "".join(_fold_generic(p) for p in words[0]))}
+    syllables = _korean_syllables("".join(words[0]))
+    if syllables is not None:
+        keys.add(("korean", _fold_korean(syllables)))
+    return frozenset(keys)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
+def end_keys(name: str) -> frozenset[tuple[str, str]]:
+    """The keys of the first and last words of a name of two words or more, by which a
+    one-word mention names the person: folded as Korean syllables in a Korean name (so that
+    "Jong" does not meet "Jung-un"), generically otherwise."""
+    words = _words(name)
+    if len(words) < 2:
+        return frozenset()
+    korean = _korean_shaped(words)
+    keys = set()
+    for end in ("".join(words[0]), "".join(words[-1])):
+        syllables = _korean_syllables(end) if korean else None
+        keys.add(("korean", _fold_korean(syllables)) if syllables is not None
+                 else ("generic", _fold_generic(end)))
+    return frozenset(keys)
+
+
 def same_word(word: str, name: str) -> bool:
     """Whether a one-word mention names the person `name` by its first or last word, as
     "Kim" does "Kim Jong-un" and "Mr Lee" does "Lee Hsien Loong"."""
-    words = _words(name)
-    if len(words) < 2:
-        return False
-    key = "".join(_fold_generic(p) for p in _words(word)[0]) if _words(word) else ""
-    if not key:
-        return False
-    ends = ("".join(words[0]), "".join(words[-1]))
-    korean = _korean_shaped(words)
-    for end in ends:
-        syllables = _korean_syllables(end) if korean else None
-        if syllables is not None:
-            one = "".join(_fold_korean_syllable(s) for s in syllables)
-            mine = _korean_syllables("".join(_words(word)[0]))
-            if mine is not None and one == "".join(_fold_korean_syllable(s) for s in mine):
-                return True
-        elif _fold_generic(end) == key:
-            return True
-    return False
+    return not mention_keys(word).isdisjoint(end_keys(name))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def slugify(name: str) -> str:
     """An ASCII slug for the topic page; a name in Chinese or Japanese characters gets its
     transliteration, so the slug is stable and readable."""

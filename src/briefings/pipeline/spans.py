@@ -11,14 +11,12 @@ tell people ("said Adrian Chua") from the rest.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from briefings.pipeline.names import vocabulary
 
-_TOKEN = re.compile(r"[^\W_][\w'’\-]*", re.UNICODE)
-_INITIAL = re.compile(r"(?<=\b[A-Za-z]\.)[A-Za-z]\.")
 # Small words inside names, allowed between two capitalised words.
 CONNECTORS = frozenset({"of", "for", "de", "bin", "binti", "binte", "bte", "bt", "van", "von",
                         "der", "den", "al", "el", "da", "das", "do", "dos", "del", "di", "la",
@@ -60,6 +58,15 @@ MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "jul
 _ABBREVIATED = frozenset({"mr", "mrs", "ms", "dr", "gen", "st", "lt", "col", "jr", "sr", "ma",
                           "mohd", "md", "prof", "sen", "rep", "gov", "capt", "adm", "sgt",
                           "brig", "maj", "no", "mt", "ft", "hon"})
+# A word, or an abbreviation with its full stop ("Mr.", "B.") and the initials written straight
+# after a one-letter one ("U.S.", "J.R.R."): one pass of the regex engine over the text, the
+# lookahead keeping the list of abbreviations away from every longer word.
+_TOKEN = re.compile(
+    rf"(?=[^\W_]{{1,{max(map(len, _ABBREVIATED))}}}\.)"
+    rf"(?:(?ai:{'|'.join(sorted(_ABBREVIATED, key=len, reverse=True))})|[^\W_])\."
+    r"(?:(?<=\b[A-Za-z]\.)[A-Za-z]\.)*"
+    r"|[^\W_][\w'’\-]*")
+_JOINERS = CONNECTORS | ORGANISATION_CONNECTORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,24 +91,12 @@ def _capitalised(word: str) -> bool:
 
 
 def _breaks(word: str) -> bool:
-    low = word.lower()
-    return low in WEEKDAYS or any(ch.isdigit() for ch in word)
+    return word.lower() in WEEKDAYS or any(map(str.isdigit, word))
 
 
-def _tokens(text: str) -> Iterator[tuple[str, int, int]]:
+def _tokens(text: str) -> list[tuple[str, int, int]]:
     """Words with their offsets; an abbreviation keeps its full stop ("Mr.", "U.S.", "B.")."""
-    done = 0
-    for match in _TOKEN.finditer(text):
-        word, start, end = match.group(), match.start(), match.end()
-        if start < done:
-            continue
-        if end < len(text) and text[end] == "." and (len(word) == 1
-                                                     or word.lower() in _ABBREVIATED):
-            word, end = word + ".", end + 1
-            while len(word) > 1 and (initial := _INITIAL.match(text, end)):
-                word, end = word + initial.group(), initial.end()
-        done = end
-        yield word, start, end
+    return [(match[0], match.start(), match.end()) for match in _TOKEN.finditer(text)]
 
 
 @cache
@@ -116,13 +111,13 @@ def spans(text: str, known: Callable[[str], bool] | None = None) -> list[Span]:
     """Every capitalised span of `text`, in order, without a leading "The" or a frequent word
     that is capitalised only because it opens a sentence ("In Pyongyang"), unless `known`
     says the words with it are a name ("The Hague", "New Delhi")."""
-    tokens = list(_tokens(text))
+    tokens = _tokens(text)
     out: list[Span] = []
     index = 0
     count = len(tokens)
     while index < count:
         word, start, end = tokens[index]
-        if not _name_word(tokens, index):
+        if not word[0].isupper() or not _name_word(tokens, index):
             index += 1
             continue
         first = index
@@ -165,7 +160,7 @@ def spans(text: str, known: Callable[[str], bool] | None = None) -> list[Span]:
         if drop:
             before = words[drop - 1].lower()
             words, starts = words[drop:], starts[drop:]
-            while words and words[0].lower() in CONNECTORS | ORGANISATION_CONNECTORS:
+            while words and words[0].lower() in _JOINERS:
                 words, starts = words[1:], starts[1:]
         if words:
             out.append(Span(
@@ -220,18 +215,28 @@ def _is_date(tokens: list[tuple[str, int, int]], index: int) -> bool:
 
 
 def _opens_sentence(text: str, tokens: list[tuple[str, int, int]], index: int) -> bool:
+    """Whether the word opens a sentence, read from the few characters before it (never the
+    whole text before it: a long text has thousands of spans)."""
     start = tokens[index][1]
-    before = text[:start].rstrip(" \t")
-    if before.endswith(("“", "‘")) or re.search(r"(?:^|\s)[\"']$", before):
+    end = _back_over(text, start, " \t")
+    if end and (text[end - 1] in "“‘" or (text[end - 1] in "\"'"
+                                           and (end == 1 or text[end - 2].isspace()))):
         return True  # a quotation opens with a capital wherever it stands
-    head = before.rstrip("\"'([")
-    if not head or head.endswith(("\n", "!", "?", ":", "—", "–")) or text[:start].endswith("\n"):
+    head = _back_over(text, end, "\"'([")
+    if not head or text[head - 1] in "\n!?:—–" or text[start - 1] == "\n":
         return True
-    if head.endswith("."):
+    if text[head - 1] == ".":
         previous = tokens[index - 1][0] if index else ""
         return not (previous.endswith(".") and (previous.lower().rstrip(".") in _ABBREVIATED
                                                  or len(previous.rstrip(".")) == 1))
     return False
+
+
+def _back_over(text: str, end: int, chars: str) -> int:
+    """Where the run of `chars` that ends at `end` starts."""
+    while end and text[end - 1] in chars:
+        end -= 1
+    return end
 
 
 def _word_before(text: str, tokens: list[tuple[str, int, int]], index: int) -> str:
