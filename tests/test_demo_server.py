@@ -343,7 +343,7 @@ def test_the_command_serves_until_interrupted(corpus: Path, client: httpx.Client
         base = lines[0].split()[1]
         assert client.get(base + "robots.txt").status_code == 200
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=30) == 0
     finally:
         if process.poll() is None:
             process.kill()
