@@ -39,7 +39,7 @@ PROBES = 12  # heaviest words and anchors of a new article used to find candidat
 SHARED_ANCHORS = 3  # fewer shared anchors than this never link two languages: a number is luck
 COMPARED = 8  # a story's latest members an article is compared with: its present, not its past
 SHORTLIST = 6  # candidate stories scored, those sharing most heavy terms with the article
-CROWDED = 0.05  # a term in more than this share of open articles finds no candidates,
+CROWDED = 0.05  # a term in more than this share of open stories finds no candidates,
 CROWDED_MOST = 100  # nor one in more than this many: it names no particular event
 
 
@@ -188,7 +188,8 @@ class Clusterer:
         self.frequencies = frequencies or Frequencies()
         self.members: dict[int, Member] = {}
         self.stories: dict[int, OpenStory] = defaultdict(OpenStory)
-        self.postings: dict[int, set[int]] = defaultdict(set)
+        # term → the open stories whose members hold it, with how many members do
+        self.postings: dict[int, dict[int, int]] = defaultdict(dict)
 
     def remember(self, article: int, story: int, when: datetime | None, found: Profile,
                  *, pinned: bool = False) -> None:
@@ -200,7 +201,8 @@ class Clusterer:
         self.stories[story].members.append(article)
         self.stories[story].widen(when)
         for key in (*member.words, *member.anchors):
-            self.postings[key].add(article)
+            posting = self.postings[key]
+            posting[story] = posting.get(story, 0) + 1
 
     def count(self, found: Profile) -> None:
         """Count a newly arrived article's terms before it is weighed."""
@@ -232,8 +234,11 @@ class Clusterer:
     def _unpost(self, member: Member) -> None:
         for key in (*member.words, *member.anchors):
             posting = self.postings.get(key)
-            if posting is not None:
-                posting.discard(member.article)
+            if posting is None or member.story not in posting:
+                continue
+            posting[member.story] -= 1
+            if not posting[member.story]:
+                del posting[member.story]
                 if not posting:
                     del self.postings[key]
 
@@ -247,13 +252,13 @@ class Clusterer:
         return len(closed)
 
     def _candidates(self, words: Vector, anchors: Vector) -> list[int]:
-        crowded = min(CROWDED_MOST, max(8, int(CROWDED * len(self.members))))
+        crowded = min(CROWDED_MOST, max(8, int(CROWDED * len(self.stories))))
         hits: Counter[int] = Counter()
         for vector in (words, anchors):
             for key in sorted(vector, key=vector.__getitem__, reverse=True)[:PROBES]:
                 posting = self.postings.get(key)
                 if posting and len(posting) <= crowded:
-                    hits.update({self.members[a].story for a in posting})
+                    hits.update(posting.keys())
         return [story for story, _ in hits.most_common(SHORTLIST)]
 
     def _score(self, story: int, when: datetime | None, language: str, words: Vector,
