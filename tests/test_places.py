@@ -69,6 +69,10 @@ def test_words_and_names_that_are_also_places_are_not_countries(text: str) -> No
     assert where(text)[0] == ()
 
 
+def test_a_place_before_said_is_still_a_place_after_in() -> None:
+    assert where("Kim met the president in Seoul, said an aide.")[0] == ("KR",)
+
+
 def test_georgia_is_the_us_state_when_the_text_names_the_united_states() -> None:
     assert where("Voters in Georgia lined up early, officials in the United States said.")[0] \
         == ("US",)

@@ -67,6 +67,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SAID = frozenset({"said", "says", "told", "added", "stated", "wrote", "asked"})
+# words before a place, never before a person who speaks
+_LOCATIVE = frozenset({"in", "at", "from", "to", "into", "near", "across", "around", "outside",
+                       "inside", "throughout", "within", "via"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +319,8 @@ def span_places(span: Span) -> tuple[tuple[Place, str, str], ...]:
     """The places a capitalised span names: (place, surface, how). The whole span, or its first
     words when the rest is a title or an institution ("Chinese President Xi Jinping",
     "Pakistan Meteorological Department"); never part of a person's name ("Jordan Peterson")."""
-    return _places_in(span.words, span.after in _SAID)
+    said = span.after in _SAID and span.before not in _LOCATIVE  # "in Seoul, said" is a place
+    return _places_in(span.words, said)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
