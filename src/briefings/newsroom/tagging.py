@@ -3,16 +3,16 @@ already known.
 
 An entity is found again by its variant keys (`EntityKey`, pipeline/names.py): one indexed
 query finds every stored entity any of the article's entities may be, a new spelling is added to
-the entity's variants, and a new entity brings its keys. Called only from the ingest's main
-thread, inside its transaction, after `store_article`; storing the same tags again changes
-nothing.
+the entity's variants, and a new entity brings its keys; each entity's article count follows its
+links. Called only from the ingest's main thread, inside its transaction, after
+`store_article`; storing the same tags again changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.models import ArticleEntity, Entity, EntityKey
@@ -32,14 +32,24 @@ def store_tags(row: ArticleRow, tags: Tags | None) -> None:
     row.countries, row.country, row.region = list(tags.countries), tags.country, tags.region
     update_many([row], _ARTICLE_FIELDS)
     counts = _entities(tags.entities)
-    ArticleEntity.objects.filter(article=row).exclude(entity_id__in=list(counts)).delete()
-    held = dict(ArticleEntity.objects.filter(article=row).values_list("entity_id", "count"))
+    links = ArticleEntity.objects.filter(article=row)
+    held = dict(links.values_list("entity_id", "count"))
+    gone = [e for e in held if e not in counts]
+    if gone:
+        links.filter(entity_id__in=gone).delete()
     changed = [ArticleEntity(article=row, entity_id=e, count=c) for e, c in counts.items()
                if held.get(e) != c]
     if changed:
-        ArticleEntity.objects.filter(article=row, entity_id__in=[a.entity_id for a in changed]
-                                     ).delete()
+        links.filter(entity_id__in=[a.entity_id for a in changed]).delete()
         ArticleEntity.objects.bulk_create(changed)
+    _count_articles([e for e in counts if e not in held], 1)
+    _count_articles(gone, -1)
+
+
+def _count_articles(entities: Sequence[int], step: int) -> None:
+    """Keep each entity's article count, which weighs its rarity in related stories."""
+    if entities:
+        Entity.objects.filter(pk__in=entities).update(article_count=F("article_count") + step)
 
 
 def _entities(found: Sequence[Found]) -> dict[int, int]:
