@@ -39,7 +39,7 @@ class Article(models.Model):
     last_modified = models.CharField(max_length=100, blank=True)
 
     fetched_at = models.DateTimeField(help_text="When the stored version was fetched.")
-    first_seen_at = models.DateTimeField(auto_now_add=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True, db_index=True)
     changed_at = models.DateTimeField(null=True, blank=True,
                                       help_text="Last time the body changed.")
     versions = models.PositiveIntegerField(default=1)
@@ -181,6 +181,8 @@ class Entity(models.Model):
     variants = models.JSONField(default=list, blank=True, help_text="Every spelling seen.")
     ref = models.CharField(max_length=40, blank=True,
                            help_text="A gazetteer place: country code or GeoNames id.")
+    article_count = models.PositiveIntegerField(
+        default=0, help_text="Articles naming it, kept by store_tags: how common it is.")
     articles = models.ManyToManyField(Article, through="ArticleEntity", related_name="entities")
 
     class Meta:
@@ -211,6 +213,8 @@ class ArticleEntity(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "entity"],
                                                name="article_entity_unique")]
+        # An entity's articles newest first, within a range of ids (related.py).
+        indexes = [models.Index(fields=["entity", "article"], name="entity_articles")]
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.entity_id}"

@@ -4,16 +4,16 @@ known, a batch of articles at a time.
 An entity is found again by its variant keys (`EntityKey`, pipeline/names.py): one indexed
 query finds every stored entity any entity of the batch may be, a new spelling is added to the
 entity's variants, and a new entity brings its keys (two articles of one batch naming a new
-person make one entity). The ingest's writer collects the batch's tags in a `TagWriter` and
-writes them once, inside the batch's transaction, in a handful of queries whatever the batch's
-size; storing the same tags again changes nothing.
+person make one entity); each entity's article count follows its links. The ingest's writer
+collects the batch's tags in a `TagWriter` and writes them once, inside the batch's transaction,
+in a handful of queries whatever the batch's size; storing the same tags again changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.models import ArticleEntity, Entity, EntityKey
@@ -58,9 +58,28 @@ def store_tags(items: Iterable[tuple[ArticleRow, Tags]]) -> None:
             pair = (row.pk, homes[at])
             links[pair] = links.get(pair, 0) + entity.count
             at += 1
-    ArticleEntity.objects.filter(article_id__in=[row.pk for row, _ in items]).delete()
+    stored = ArticleEntity.objects.filter(article_id__in=[row.pk for row, _ in items])
+    held = set(stored.values_list("article_id", "entity_id"))
+    stored.delete()
     ArticleEntity.objects.bulk_create(
         [ArticleEntity(article_id=a, entity_id=e, count=c) for (a, e), c in links.items()])
+    steps: dict[int, int] = {}
+    for _, entity in links.keys() - held:
+        steps[entity] = steps.get(entity, 0) + 1
+    for _, entity in held - links.keys():
+        steps[entity] = steps.get(entity, 0) - 1
+    _count_articles(steps)
+
+
+def _count_articles(steps: dict[int, int]) -> None:
+    """Keep each entity's article count, which weighs its rarity in related stories: one
+    UPDATE per distinct change."""
+    by_step: dict[int, list[int]] = {}
+    for entity, step in steps.items():
+        if step:
+            by_step.setdefault(step, []).append(entity)
+    for step, entities in by_step.items():
+        Entity.objects.filter(pk__in=entities).update(article_count=F("article_count") + step)
 
 
 def _entities(found: Sequence[Found]) -> list[int]:

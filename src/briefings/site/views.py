@@ -1,4 +1,5 @@
-"""The first public pages: the home list of articles and a plain article page."""
+"""The first public pages: the home list of stories and an article page with its related
+stories."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from briefings.newsroom.models import Article, Story
+from briefings.newsroom.related import copies, related
 from briefings.pipeline.teaser import teaser
 
 PER_PAGE = 200
+RELATED_STORIES = 8  # other stories listed under an article, after every report of its own
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -30,13 +33,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Article.objects.select_related("source"), pk=pk)
-    also = [e.source for e in item.entries.select_related("source").exclude(source=item.source)]
+    """One article; the papers that ran the same text; the other papers' reports of its story;
+    and the stories that name the same people, organisations and places."""
+    item = get_object_or_404(Article.objects.select_related("source", "story"), pk=pk)
+    also = {e.source.name for e in item.entries.select_related("source").exclude(
+        source=item.source)}
+    also |= {copy.source.name for copy in copies(item)} - {item.source.name}
+    found = related(item, RELATED_STORIES + (item.story.size if item.story else 0))
     return render(request, "site/article.html", {
         "item": item,
         "teaser": teaser(item.text, 400, skip=(item.credit,)),
         "full_text": item.source.full_text and not item.paywalled,
-        "also_ran_in": sorted({s.name for s in also}),
+        "also_ran_in": sorted(also),
+        "covered_by": [r for r in found if r.same_story],
+        "related": [r for r in found if not r.same_story][:RELATED_STORIES],
         "display_zone": settings.DISPLAY_TIME_ZONE,
     })
 
