@@ -17,7 +17,7 @@ from django.db.models import F, Q
 
 from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.models import ArticleEntity, Entity, EntityKey
-from briefings.newsroom.rows import update_many
+from briefings.newsroom.rows import insert_many, update_many
 from briefings.pipeline.entities import entity_keys
 from briefings.pipeline.names import NameKeys
 from briefings.pipeline.types import Entity as Found
@@ -61,8 +61,8 @@ def store_tags(items: Iterable[tuple[ArticleRow, Tags]]) -> None:
     stored = ArticleEntity.objects.filter(article_id__in=[row.pk for row, _ in items])
     held = set(stored.values_list("article_id", "entity_id"))
     stored.delete()
-    ArticleEntity.objects.bulk_create(
-        [ArticleEntity(article_id=a, entity_id=e, count=c) for (a, e), c in links.items()])
+    insert_many([ArticleEntity(article_id=a, entity_id=e, count=c)
+                 for (a, e), c in links.items()])
     steps: dict[int, int] = {}
     for _, entity in links.keys() - held:
         steps[entity] = steps.get(entity, 0) + 1
