@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from briefings.bcubed import bcubed
-from briefings.pipeline.cluster import Clusterer, Profile, Settings, profile, similarity_baseline
+from briefings.pipeline.cluster import (
+    Clusterer,
+    Frequencies,
+    Profile,
+    Settings,
+    profile,
+    similarity_baseline,
+)
 from briefings.pipeline.terms import terms
 
 HURRICANE_EN = ("Hurricane Fiona heads to Bermuda, up to eight dead in Puerto Rico",
@@ -102,3 +109,13 @@ def test_bcubed_counts_singletons_and_penalises_lumping() -> None:
     assert bcubed([1, 2, 3], ["a", "b", "c"]).f1 == 1.0
     lumped = bcubed([1, 1, 1, 1], ["a", "a", "b", "c"])
     assert lumped.recall == 1.0 and lumped.precision == pytest.approx((0.5 * 2 + 0.25 * 2) / 4)
+
+
+def test_frequencies_survive_storage_in_the_size_of_what_they_hold() -> None:
+    frequencies = Frequencies()
+    for found in (profile(*HURRICANE_EN, "en"), profile(*BUDGET_EN, "en")):
+        frequencies.add(found)
+    data = frequencies.to_bytes()
+    assert len(data) < 2000
+    again = Frequencies.from_bytes(frequencies.documents, data)
+    assert again.documents == 2 and (again.counts == frequencies.counts).all()
