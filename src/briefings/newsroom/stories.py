@@ -74,11 +74,10 @@ class StoryDesk:
                 .filter(story__last_updated__gte=now - 2 * self.settings.window,
                         profile__isnull=False)
                 .order_by("id")
-                .values_list("id", "story_id", "published", "first_seen_at", "profile",
-                             "story_pinned"))
-        for article, story, published, first_seen, found, pinned in held.iterator(2000):
+                .values_list("id", "story_id", "published", "first_seen_at", "profile"))
+        for article, story, published, first_seen, found in held.iterator(2000):
             self.clusterer.remember(article, story, published or first_seen,
-                                    Profile.from_bytes(bytes(found)), pinned=pinned)
+                                    Profile.from_bytes(bytes(found)))
 
     def place(self, row: ArticleRow, kind: str) -> int | None:
         """Put a just-stored article in its story; returns the story's id."""

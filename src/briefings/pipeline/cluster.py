@@ -9,16 +9,17 @@ count less than the detail that separates two of its stories.
 An article matches a story by average link: the mean over the story's members of the cosine of
 the two articles, each divided by the threshold for that pair. Two articles in one language are
 compared on their words, with a small bonus for shared anchors (names, numbers, dates); in two
-languages on their anchors alone, with a lower bar because they are fewer. The article joins
-the story with the best mean at or above 1, among the stories whose time span, widened by the
-window (72 h), holds the article's time.
-Average link rather than the best single link keeps a story from drifting from event to event
-through one article that mentions both.
+languages on their anchors alone, with a lower bar because they are fewer, and only when they
+share three or more (one number in common is luck). The article joins the story with the best
+mean at or above 1, among the stories whose time span, widened by the window (72 h), holds the
+article's time. Average link rather than the best single link keeps a story from drifting from
+event to event through one article that mentions both.
 
 Candidates come from an inverted index of the open stories' members, so an article is compared
 with the few stories that share most of its heaviest terms, not with every open story, and with
-a story's latest members only, so neither a busy day nor a long-running story slows it down. Pinned
-members (an editor put them there) are never moved; the clustering only adds to their stories.
+a story's latest members only, so neither a busy day nor a long-running story slows it down.
+Placing never moves an article already held: which articles are placed again (an updated one,
+unless an editor pinned it) is the store's decision (newsroom/stories.py).
 """
 
 from __future__ import annotations
