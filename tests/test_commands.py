@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from markupsafe import escape
 
 from briefings.demo.server import DemoNewspapers
 from briefings.demo.truth import load_truth
@@ -94,7 +95,7 @@ def test_serve_lists_every_sample_story_and_serves_static_files(served: str) -> 
         html += httpx.get(f"{served}/?page={page}", timeout=10).text
 
     def shown(title: str) -> bool:
-        return title.replace("&", "&amp;").replace("'", "&#x27;").replace('"', "&quot;") in html
+        return str(escape(title)) in html
 
     # every event and every lone report is on the home page, told by one of its articles
     missing = [sorted(keys) for keys in truth.stories()

@@ -93,7 +93,20 @@ ROOT_URLCONF = "briefings.urls"
 WSGI_APPLICATION = "briefings.wsgi.application"
 
 TEMPLATES = [
-    {
+    {  # the public pages (site/jinja2/)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "briefings.site.jinja.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csrf",
+                "briefings.site.context.site",
+            ],
+        },
+    },
+    {  # the admin's own templates
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
@@ -102,7 +115,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "briefings.site.context.site",
             ],
         },
     },
