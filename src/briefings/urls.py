@@ -1,11 +1,12 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from briefings.site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("article/<int:pk>/", views.article, name="article"),
+    path("feeds/", include("briefings.site.feeds")),
     path("admin/", admin.site.urls),
 ]
 
