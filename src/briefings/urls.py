@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("article/<int:pk>/", views.article, name="article"),
     path("feeds/", include("briefings.site.feeds")),
+    path("", include("briefings.site.discovery")),
     path("admin/", admin.site.urls),
 ]
 

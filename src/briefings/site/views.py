@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from briefings.newsroom.models import Article, Story
 from briefings.newsroom.related import copies, related
 from briefings.pipeline.teaser import teaser
+from briefings.site.discovery import article_meta
 
 PER_PAGE = 200
 RELATED_STORIES = 8  # other stories listed under an article, after every report of its own
@@ -40,9 +41,11 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         source=item.source)}
     also |= {copy.source.name for copy in copies(item)} - {item.source.name}
     found = related(item, RELATED_STORIES + (item.story.size if item.story else 0))
+    summary = teaser(item.text, 400, skip=(item.credit,))
     return render(request, "site/article.html", {
         "item": item,
-        "teaser": teaser(item.text, 400, skip=(item.credit,)),
+        "teaser": summary,
+        "meta": article_meta(request, item, item.standfirst or summary),
         "full_text": item.source.full_text and not item.paywalled,
         "also_ran_in": sorted(also),
         "covered_by": [r for r in found if r.same_story],
