@@ -14,12 +14,14 @@ from django.db import transaction
 from django.test import Client
 from django.utils.text import slugify
 from lxml import etree, html
+from pytest_django import DjangoDbBlocker
 
 from briefings.demo.server import DemoNewspapers
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.ingest import Ingest
 from briefings.newsroom.models import Article, Entity
 from briefings.pipeline.fetch import FetchConfig, Fetcher
+from briefings.site.discovery import SITEMAPS
 from briefings.site.feeds import TEASER, region_names, section_names
 from briefings.sources.catalog import sync_sources
 from briefings.sources.models import Source
@@ -32,10 +34,10 @@ HOSTILE = "</script><script>alert(1)</script> & \"quotes\" <!--"
 
 
 @pytest.fixture(scope="module")
-def ingested(django_db_setup: None, django_db_blocker: pytest.FixtureRequest,
+def ingested(django_db_setup: None, django_db_blocker: DjangoDbBlocker,
              demo: DemoNewspapers) -> Iterator[None]:
     """The sample papers ingested once for the module, rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock(), transaction.atomic():
         sync_sources(demo.sources())
         with Fetcher(FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)) as fetcher, \
                 ExtractionPool(2) as pool:
@@ -79,7 +81,10 @@ def test_every_feed_parses_and_links_to_our_article_pages(ingested: None) -> Non
     assert any("/topic/" in p for p in paths)
     for path in paths:
         result = parsed(path)
-        assert result.version == ("atom10" if path.endswith("atom.xml") else "rss20"), path
+        if path.endswith("atom.xml"):
+            assert result.version == "atom10" and result.feed.id == f"http://testserver{path}"
+        else:
+            assert result.version == "rss20", path
         assert result.entries, path
         for entry in result.entries:
             item = article_of(entry.link)
@@ -135,11 +140,17 @@ def xml(path: str) -> etree._Element:
     return etree.fromstring(response.content)
 
 
-def test_sitemap_lists_every_article_with_its_dates(ingested: None) -> None:
+def test_sitemap_lists_every_article_with_its_dates(ingested: None,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SITEMAPS["articles"], "limit", 50)  # a large store's pages, in small
     index = xml("/sitemap.xml")
     assert index.tag == f"{{{NS['s']}}}sitemapindex"
+    locs = index.xpath("//s:sitemap/s:loc/text()", namespaces=NS)
+    pages = -(-Article.objects.count() // 50)
+    assert pages > 1 and len(locs) == 1 + pages
+    assert "http://testserver/sitemap-articles.xml?p=2" in locs
     found: dict[str, str] = {}
-    for loc in index.xpath("//s:sitemap/s:loc/text()", namespaces=NS):
+    for loc in locs:
         page = xml(urlsplit(loc).path + (f"?{urlsplit(loc).query}" if urlsplit(loc).query else ""))
         for url in page.xpath("//s:url", namespaces=NS):
             found[url.findtext("s:loc", namespaces=NS)] = url.findtext("s:lastmod", namespaces=NS)
@@ -205,7 +216,7 @@ def test_article_page_describes_itself(ingested: None) -> None:
     assert datetime.fromisoformat(data["datePublished"]) == item.when
     assert datetime.fromisoformat(data["dateModified"]) == max(item.updated, item.when)
     assert [a["name"] for a in data["author"]] == item.authors
-    assert data["isBasedOn"] == item.url
+    assert data["isBasedOn"] == item.canonical_url
     assert data["inLanguage"] == item.language
     assert meta["og:title"] == item.title and meta["og:url"] == canonical
     assert meta["article:published_time"] == data["datePublished"]

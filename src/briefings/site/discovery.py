@@ -137,7 +137,7 @@ def article_meta(request: HttpRequest, item: Article, description: str) -> Artic
         "headline": item.title, "url": canonical, "mainEntityOfPage": canonical,
         "datePublished": published, "dateModified": modified,
         "author": [{"@type": "Person", "name": name} for name in item.authors] or [publisher],
-        "publisher": publisher, "isBasedOn": item.url, "inLanguage": language,
+        "publisher": publisher, "isBasedOn": item.canonical_url, "inLanguage": language,
     }
     if description:
         data["description"] = description

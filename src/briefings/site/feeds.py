@@ -8,7 +8,7 @@ paper has let no one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -42,6 +42,7 @@ class Scope:
     title: str
     description: str
     items: list[Item]
+    guid: str = ""  # the feed's absolute URL: an Atom id of its own, unlike the shared link
 
 
 def section_names() -> dict[str, str]:
@@ -110,7 +111,10 @@ class RssFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request: HttpRequest, kind: str = "home", slug: str = "") -> Scope:
-        return scope(kind, slug)
+        return replace(scope(kind, slug), guid=request.build_absolute_uri(request.path))
+
+    def feed_guid(self, obj: Scope) -> str:
+        return obj.guid
 
     def title(self, obj: Scope) -> str:
         return obj.title
