@@ -62,7 +62,7 @@ def test_home_lists_stories_latest_first_with_their_papers(
         "Headline number 1")
     assert "The Open Paper" in html and "First sentence of story 2." in html
     assert 'lang="zh"' in html
-    assert "Also in The Closed Paper · 2 papers" in html
+    assert "Also in The Closed Paper · <a" in html and "full coverage: 2 papers" in html
     assert "4 stories" in html
     # Reader's zone by default (Singapore), the paper's own zone on hover (Kathmandu, +05:45).
     assert "March 10, 2026 · 09:03 +08" in html

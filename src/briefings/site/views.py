@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 
 from briefings.newsroom.models import Article, Story
 from briefings.newsroom.related import copies, related
@@ -15,6 +16,7 @@ from briefings.site.discovery import article_meta
 
 PER_PAGE = 200
 RELATED_STORIES = 8  # other stories listed under an article, after every report of its own
+TOPICS = 8  # people, organisations and places linked from an article, most named first
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,6 +50,10 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "meta": article_meta(request, item, item.standfirst or summary),
         "full_text": item.source.full_text and not item.paywalled,
         "also_ran_in": sorted(also),
+        "topics": list(item.entities.order_by("-article_links__count", "name")[:TOPICS]),
+        "section_slug": slugify(item.section) if item.section in settings.BRIEFINGS[
+            "sections"] else "",
+        "region_slug": slugify(item.region) if item.region else "",
         "covered_by": [r for r in found if r.same_story],
         "related": [r for r in found if not r.same_story][:RELATED_STORIES],
         "display_zone": settings.DISPLAY_TIME_ZONE,

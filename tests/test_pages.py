@@ -1,0 +1,108 @@
+"""The pages beyond home and article, on the ingested sample papers: a story's full coverage,
+and the section, region, topic and paper lists; every page the home page leads to renders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils.text import slugify
+from markupsafe import escape
+from pytest_django import DjangoDbBlocker
+
+from briefings.demo.server import DemoNewspapers
+from briefings.demo.truth import Truth
+from briefings.newsroom.extracting import ExtractionPool
+from briefings.newsroom.ingest import Ingest
+from briefings.newsroom.models import Article, Entity, Entry
+from briefings.pipeline.fetch import FetchConfig, Fetcher
+from briefings.sources.catalog import sync_sources
+from briefings.sources.models import Source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def ingested(django_db_setup: None, django_db_blocker: DjangoDbBlocker,
+             demo: DemoNewspapers) -> Iterator[None]:
+    """The sample papers ingested once for the module, rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        sync_sources(demo.sources())
+        with Fetcher(FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)) as fetcher, \
+                ExtractionPool(2) as pool:
+            Ingest(list(Source.objects.all()), fetcher=fetcher, pool=pool).run()
+        yield
+        transaction.set_rollback(True)
+
+
+def page(path: str) -> str:
+    response = Client().get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def test_a_story_page_lists_every_paper_of_its_event(
+        ingested: None, demo: DemoNewspapers, truth: Truth) -> None:
+    story_of = {}
+    for entry in Entry.objects.exclude(article=None).select_related("article"):
+        key = truth.key_for_url(entry.url, demo.papers)
+        if key is not None:
+            story_of[key] = entry.article.story_id
+    whole = [keys for keys in truth.events.values() if len({story_of[k] for k in keys}) == 1]
+    assert len(whole) >= 5
+    for keys in whole:
+        html = page(f"/story/{story_of[next(iter(keys))]}/")
+        papers = {truth.article(k).paper for k in keys}
+        names = {Source.objects.get(slug=p).name for p in papers}
+        assert all(str(escape(name)) in html for name in names), (keys, names)
+        assert "first report" in html and "Timeline" in html
+
+
+def test_section_region_topic_and_paper_pages_list_their_own(ingested: None) -> None:
+    section = Article.objects.exclude(section="").values_list("section", flat=True).first()
+    html = page(f"/section/{slugify(section)}/")
+    shown = {int(n) for n in re.findall(r'href="/article/(\d+)/"', html)}
+    assert shown and set(Article.objects.filter(pk__in=shown).values_list(
+        "section", flat=True)) == {section}
+    assert f'/feeds/section/{slugify(section)}/rss.xml' in html
+
+    region = Article.objects.exclude(region="").values_list("region", flat=True).first()
+    assert "By <a" in page(f"/region/{slugify(region)}/")
+
+    person = Entity.objects.filter(kind="person").order_by("-article_count").first()
+    html = page(f"/topic/{person.slug}/")
+    assert "Spellings seen" in html and str(escape(person.variants[0])) in html
+
+    paper = Source.objects.order_by("slug").first()
+    html = page(f"/source/{paper.slug}/")
+    assert "Last ingest" in html and str(escape(paper.name)) in html
+    shown = {int(n) for n in re.findall(r'href="/article/(\d+)/"', html)}
+    assert shown and set(Article.objects.filter(pk__in=shown).values_list(
+        "source__slug", flat=True)) == {paper.slug}
+
+
+def test_unknown_pages_are_404(ingested: None) -> None:
+    for path in ("/section/gardening/", "/region/atlantis/", "/topic/nobody-at-all/",
+                 "/source/no-such-paper/", "/story/999999/"):
+        assert Client().get(path).status_code == 404, path
+
+
+def test_every_page_the_home_page_leads_to_renders(ingested: None) -> None:
+    """Two clicks from home: stories, articles, and from an article its paper, section, region
+    and topics."""
+    seen: set[str] = set()
+    frontier = ["/"]
+    for _ in range(3):
+        found = []
+        for path in frontier:
+            for link in re.findall(r'href="(/(?:story|article|section|region|topic|source)'
+                                   r'/[^"?#]+)"', page(path)):
+                if link not in seen:
+                    seen.add(link)
+                    found.append(link)
+        frontier = found[:60]
+    kinds = {link.split("/")[1] for link in seen}
+    assert kinds == {"story", "article", "section", "region", "topic", "source"}
