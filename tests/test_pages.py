@@ -106,3 +106,12 @@ def test_every_page_the_home_page_leads_to_renders(ingested: None) -> None:
         frontier = found[:60]
     kinds = {link.split("/")[1] for link in seen}
     assert kinds == {"story", "article", "section", "region", "topic", "source"}
+
+
+def test_home_leads_with_the_broadest_recent_stories_and_each_region(ingested: None) -> None:
+    html = page("/")
+    top = html[html.index('id="top"'):html.index("Latest stories")]
+    first = int(re.search(r'href="/article/(\d+)/"', top).group(1))
+    broadest = max(Article.objects.exclude(story=None).values_list("story__breadth", flat=True))
+    assert Article.objects.get(pk=first).story.breadth == broadest
+    assert 'href="/region/northeast-asia/"' in top or 'href="/region/southeast-asia/"' in top

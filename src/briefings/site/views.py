@@ -1,12 +1,15 @@
-"""The first public pages: the home list of stories and an article page with its related
-stories."""
+"""The home page (top stories by breadth and recency, per region, then every story) and the
+article page with its story box, topics and related stories."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from briefings.newsroom.models import Article, Story
@@ -16,20 +19,50 @@ from briefings.site.discovery import article_meta
 
 PER_PAGE = 200
 RELATED_STORIES = 8  # other stories listed under an article, after every report of its own
+TOP_STORIES = 8  # on the home page, by breadth and recency
+TOP_WINDOW = timedelta(days=3)  # stories updated this recently may be top stories
+TOP_POOL = 500  # the latest stories weighed for the top
+PER_REGION = 4  # top stories shown under each region
 TOPICS = 8  # people, organisations and places linked from an article, most named first
 
 
+def _card(story: Story) -> dict[str, object]:
+    best = story.best
+    return {"story": story, "article": best,
+            "teaser": story.summary or teaser(best.standfirst, 240, skip=(best.credit,)),
+            "others": [p for p in story.papers if p != best.source.name]}
+
+
+def _weight(story: Story, now: datetime) -> float:
+    """Breadth over age: a story four papers ran yesterday outranks one paper's this hour."""
+    hours = max(0.0, (now - story.last_updated).total_seconds() / 3600)
+    return story.breadth / (1 + hours / 24)
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """The latest stories, each told by its best article and naming every paper that ran it."""
+    """Today's top stories by breadth and recency, the same per region, then every story, the
+    latest first; each told by its best article and naming every paper that ran it."""
     stories = Story.objects.exclude(best=None).select_related("best__source").defer(
         "best__html", "best__text").order_by("-last_updated", "-id")
     page = Paginator(stories, PER_PAGE).get_page(request.GET.get("page"))
+    top: list[Story] = []
+    regions: dict[str, list[Story]] = {}
+    if page.number == 1:
+        now = timezone.now()
+        recent = sorted(stories.filter(last_updated__gte=now - TOP_WINDOW)[:TOP_POOL],
+                        key=lambda s: _weight(s, now), reverse=True)
+        top = recent[:TOP_STORIES]
+        for story in recent:
+            if story.best.region and story.breadth > 1:
+                regions.setdefault(story.best.region, [])
+                if len(regions[story.best.region]) < PER_REGION:
+                    regions[story.best.region].append(story)
     return render(request, "site/home.html", {
         "page": page,
-        "cards": [{"story": s, "article": s.best,
-                   "teaser": s.summary or teaser(s.best.standfirst, 240, skip=(s.best.credit,)),
-                   "others": [p for p in s.papers if p != s.best.source.name]}
-                  for s in page.object_list],
+        "top": [_card(s) for s in top],
+        "regions": [(name, slugify(name), [_card(s) for s in held])
+                    for name, held in sorted(regions.items())],
+        "cards": [_card(s) for s in page.object_list],
         "total": page.paginator.count,
         "display_zone": settings.DISPLAY_TIME_ZONE,
     })
