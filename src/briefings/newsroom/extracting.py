@@ -12,8 +12,8 @@ with the article.
 
 The workers are forked when the pool is made, before the ingest starts its threads, so they
 start at once with the extractor already imported (a fresh interpreter would spend a second or
-more importing trafilatura) and the shingling tables and the gazetteer already built. Where fork
-is not available they are spawned instead.
+more importing trafilatura) and the shingling tables, the gazetteer, and the profiles' stoplist
+and Chinese names already built. Where fork is not available they are spawned instead.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from briefings.pipeline.poll import parse_feed
 from briefings.pipeline.sectionmodel import shipped_model, with_inferred_section
 from briefings.pipeline.shingles import prepare_tables
 from briefings.pipeline.tag import prepare_tags, tag
+from briefings.pipeline.terms import prepare_terms
 from briefings.pipeline.types import Article, ExtractHints, Page, Poll
 
 Done = Callable[[Article | None, BriefingsError | None], None]
@@ -79,6 +80,7 @@ class ExtractionPool:
             prepare_tables()  # built once here, inherited by every forked worker
             shipped_model()
             prepare_tags()
+            prepare_terms()
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
