@@ -106,6 +106,27 @@ def insert_many(objs: Iterable[Model]) -> None:
                            [_params(obj, binders, True, connection) for obj in objs])
 
 
+def insert_values(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[object]], *,
+                  skip_conflicts: bool = False) -> None:
+    """INSERT rows given as tuples of values for the fields `names`, in one executemany.
+
+    For link and key rows (ids, counts, short text, flags), whose values the database takes as
+    they are: building a model object and binding each field costs more than their insert.
+    With `skip_conflicts` a row that would break a unique constraint is left out (ON CONFLICT
+    DO NOTHING: SQLite and PostgreSQL alike).
+    """
+    rows = list(rows)
+    if not rows:
+        return
+    connection = _connection()
+    fields = tuple(model._meta.get_field(name) for name in names)
+    sql = _insert_sql(model, fields, connection)
+    if skip_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def update_many(objs: Iterable[Model], names: Sequence[str]) -> None:
     """UPDATE the fields `names` of many rows of one model in one executemany."""
     objs = list(objs)
