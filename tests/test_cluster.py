@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefings.bcubed import bcubed
+from briefings.pipeline.cedict import dictionary
 from briefings.pipeline.cluster import (
     Clusterer,
     Frequencies,
@@ -19,7 +20,7 @@ from briefings.pipeline.cluster import (
     profile,
     similarity_baseline,
 )
-from briefings.pipeline.terms import terms
+from briefings.pipeline.terms import prepare_terms, terms
 
 HURRICANE_EN = ("Hurricane Fiona heads to Bermuda, up to eight dead in Puerto Rico",
                 "SAN JUAN: Hurricane Fiona strengthened to a Category 4 storm on Sep 21 as it "
@@ -42,6 +43,14 @@ def test_title_words_weigh_more_than_lead_words_and_cjk_runs_become_pairs() -> N
     assert found.words["flood"] > found.words["river"]
     assert "the" not in found.words
     assert {"台风", "风登", "登陆"} <= set(terms("台风登陆", "").words)
+
+
+def test_prepare_terms_reads_the_stoplist_and_chinese_names_before_any_text() -> None:
+    dictionary.cache_clear()
+    prepare_terms()
+    assert dictionary.cache_info().currsize == 1
+    found = terms(*HURRICANE_ZH, "zh").anchors
+    assert dictionary.cache_info().misses == 1 and "$bermuda" in found
 
 
 def test_profile_survives_storage() -> None:

@@ -8,8 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from briefings.newsroom.models import Article, Entry
-from briefings.newsroom.rows import insert, insert_many, update_many
+from briefings.newsroom.models import Article, ArticleEntity, Entity, EntityKey, Entry
+from briefings.newsroom.rows import (
+    ROWS_PER_INSERT,
+    insert,
+    insert_all,
+    insert_many,
+    insert_values,
+    update_many,
+)
 from briefings.sources.models import FetchLog, Source
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +77,28 @@ def test_insert_many_and_update_many() -> None:
     first, second = Entry.objects.order_by("id")
     assert (first.state, first.attempts, first.last_attempt_at) == (Entry.FAILED, 2, when)
     assert second.error == "HTTP 500" and second.title == "t1"  # only the named fields change
+
+
+def test_insert_all_sets_each_rows_key_in_order_across_statements() -> None:
+    source = Source.objects.create(slug="s", name="S", homepage="https://s.example/")
+    rows = [Entry(source=source, url=f"https://s.example/{n}", title=f"t{n}")
+            for n in range(ROWS_PER_INSERT + 3)]
+    insert_all(rows)
+    stored = dict(Entry.objects.values_list("id", "title"))
+    assert [stored[row.pk] for row in rows] == [row.title for row in rows]
+    assert not any(row._state.adding for row in rows)
+    insert_all([])
+
+
+def test_insert_values_can_skip_rows_that_break_a_unique_key() -> None:
+    source = Source.objects.create(slug="s", name="S", homepage="https://s.example/")
+    article = Article.objects.create(**article_values(source, "https://s.example/a"))
+    entity = Entity.objects.create(name="Kim Jong Un", kind=Entity.PERSON, slug="kim-jong-un")
+    insert_values(ArticleEntity, ("article", "entity", "count"), [(article.pk, entity.pk, 3)])
+    assert ArticleEntity.objects.get().count == 3
+    insert_values(EntityKey, ("key", "entity", "loose"), [("kim jong un", entity.pk, False)])
+    insert_values(EntityKey, ("key", "entity", "loose"),
+                  [("kim jong un", entity.pk, True), ("kim", entity.pk, True)],
+                  skip_conflicts=True)
+    assert dict(EntityKey.objects.values_list("key", "loose")) == {"kim jong un": False,
+                                                                   "kim": True}

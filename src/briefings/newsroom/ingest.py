@@ -42,7 +42,7 @@ from briefings.newsroom.backfill import backfill
 from briefings.newsroom.copies import link_copies
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.models import Entry
-from briefings.newsroom.rows import insert, insert_many, update_many
+from briefings.newsroom.rows import insert_all, insert_many, update_many
 from briefings.newsroom.sitelearning import HOLD, NOTHING, SiteLearning
 from briefings.newsroom.store import ArticleIndex, StoreOutcome, save_entries, store_article
 from briefings.newsroom.stories import StoryDesk
@@ -456,13 +456,12 @@ class Ingest:
         by_url = {canonical_url(e.url): e for e in newest}
         known = {e.url: e for e in Entry.objects.filter(source=source, url__in=list(by_url))
                  .select_related("article")}
+        fresh = [(Entry(source=source, feed=feed, url=url, title=item.title[:500],
+                        published=item.published, entry_updated=item.updated or item.published),
+                  item) for url, item in by_url.items() if url not in known]
+        insert_all([row for row, _ in fresh])  # one statement for the poll's new entries
         jobs = []
-        for url, item in by_url.items():
-            if url in known:
-                continue
-            row = Entry(source=source, feed=feed, url=url, title=item.title[:500],
-                        published=item.published, entry_updated=item.updated or item.published)
-            insert(row)
+        for row, item in fresh:
             self.entries[row.id] = row
             jobs.append(Job(row.id, item.url, item))
         for url, item in by_url.items():

@@ -72,25 +72,42 @@ def _params(obj: Model, binders: Sequence[Binder], add: bool,
 
 
 def _insert_sql(model: type[Model], fields: Sequence[Field],
-                connection: BaseDatabaseWrapper) -> str:
+                connection: BaseDatabaseWrapper, rows: int = 1) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    marks = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {marks}"
+
+
+ROWS_PER_INSERT = 200  # well under SQLite's 32 766 bound parameters for the widest model
 
 
 def insert(obj: Model) -> None:
     """INSERT one row and set its primary key."""
+    insert_all([obj])
+
+
+def insert_all(objs: Sequence[Model]) -> None:
+    """INSERT rows of one model and set their primary keys: one multi-row INSERT ... RETURNING
+    per ROWS_PER_INSERT rows, not a statement per row. The keys come back in the rows' order
+    on SQLite and PostgreSQL, as Django's own bulk_create relies on."""
+    if not objs:
+        return
     connection = _connection()
-    model = type(obj)
+    model = type(objs[0])
     fields, binders = _plan(model, None, connection)
-    sql = (f"{_insert_sql(model, fields, connection)} "
-           f"RETURNING {connection.ops.quote_name(model._meta.pk.column)}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _params(obj, binders, True, connection))
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    for start in range(0, len(objs), ROWS_PER_INSERT):
+        chunk = objs[start:start + ROWS_PER_INSERT]
+        sql = f"{_insert_sql(model, fields, connection, len(chunk))} RETURNING {pk}"
+        params = [value for obj in chunk for value in _params(obj, binders, True, connection)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            keys = [row[0] for row in cursor.fetchall()]
+        for obj, key in zip(chunk, keys, strict=True):
+            obj.pk = key
+            obj._state.adding = False
+            obj._state.db = connection.alias
 
 
 def insert_many(objs: Iterable[Model]) -> None:
@@ -104,6 +121,27 @@ def insert_many(objs: Iterable[Model]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(_insert_sql(model, fields, connection),
                            [_params(obj, binders, True, connection) for obj in objs])
+
+
+def insert_values(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[object]], *,
+                  skip_conflicts: bool = False) -> None:
+    """INSERT rows given as tuples of values for the fields `names`, in one executemany.
+
+    For link and key rows (ids, counts, short text, flags), whose values the database takes as
+    they are: building a model object and binding each field costs more than their insert.
+    With `skip_conflicts` a row that would break a unique constraint is left out (ON CONFLICT
+    DO NOTHING: SQLite and PostgreSQL alike).
+    """
+    rows = list(rows)
+    if not rows:
+        return
+    connection = _connection()
+    fields = tuple(model._meta.get_field(name) for name in names)
+    sql = _insert_sql(model, fields, connection)
+    if skip_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def update_many(objs: Iterable[Model], names: Sequence[str]) -> None:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db.models import F, Q
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Q
 
 from briefings.newsroom.models import Article as ArticleRow
 from briefings.newsroom.models import ArticleEntity, Entity, EntityKey
-from briefings.newsroom.rows import insert_many, update_many
+from briefings.newsroom.rows import insert_values, update_many
 from briefings.pipeline.entities import entity_keys
 from briefings.pipeline.names import NameKeys
 from briefings.pipeline.types import Entity as Found
@@ -61,8 +62,8 @@ def store_tags(items: Iterable[tuple[ArticleRow, Tags]]) -> None:
     stored = ArticleEntity.objects.filter(article_id__in=[row.pk for row, _ in items])
     held = set(stored.values_list("article_id", "entity_id"))
     stored.delete()
-    insert_many([ArticleEntity(article_id=a, entity_id=e, count=c)
-                 for (a, e), c in links.items()])
+    insert_values(ArticleEntity, ("article", "entity", "count"),
+                  [(a, e, c) for (a, e), c in links.items()])
     steps: dict[int, int] = {}
     for _, entity in links.keys() - held:
         steps[entity] = steps.get(entity, 0) + 1
@@ -73,13 +74,16 @@ def store_tags(items: Iterable[tuple[ArticleRow, Tags]]) -> None:
 
 def _count_articles(steps: dict[int, int]) -> None:
     """Keep each entity's article count, which weighs its rarity in related stories: one
-    UPDATE per distinct change."""
-    by_step: dict[int, list[int]] = {}
-    for entity, step in steps.items():
-        if step:
-            by_step.setdefault(step, []).append(entity)
-    for step, entities in by_step.items():
-        Entity.objects.filter(pk__in=entities).update(article_count=F("article_count") + step)
+    executemany of relative UPDATEs."""
+    changes = [(step, entity) for entity, step in steps.items() if step]
+    if not changes:
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    table, count = quote(Entity._meta.db_table), quote("article_count")
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {count} = {count} + %s "
+                           f"WHERE {quote(Entity._meta.pk.column)} = %s", changes)
 
 
 def _entities(found: Sequence[Found]) -> list[int]:
@@ -120,24 +124,25 @@ def _remember(keyed: Sequence[tuple[Found, NameKeys]], homes: Sequence[int],
               known: dict[str, tuple[int, bool]]) -> None:
     """Add the batch's new spellings to their entities and store the keys the store lacks (a
     key another entity holds stays that entity's)."""
-    rows = Entity.objects.in_bulk(set(homes))
+    # the variants alone, not whole rows: making a model object per entity cost the most here
+    variants: dict[int, list[str]] = dict(
+        Entity.objects.filter(pk__in=set(homes)).values_list("pk", "variants"))
     grown: dict[int, Entity] = {}
-    new_keys: dict[str, EntityKey] = {}
+    new_keys: dict[str, tuple[str, int, bool]] = {}
     for (entity, keys), home in zip(keyed, homes, strict=True):
-        row = rows[home]
-        spellings = [v for v in entity.variants if v not in row.variants]
+        spellings = [v for v in entity.variants if v not in variants[home]]
         if spellings:
-            row.variants = [*row.variants, *spellings]
-            grown[row.pk] = row
+            variants[home] = [*variants[home], *spellings]
+            grown[home] = Entity(pk=home, variants=variants[home])
         for key in keys.strong:
             if known.get(key, (None,))[0] != home:
-                new_keys.setdefault(key, EntityKey(key=key[:200], entity_id=home))
+                new_keys.setdefault(key, (key[:200], home, False))
         for key in keys.loose:
             if key not in known:
-                new_keys.setdefault(key, EntityKey(key=key[:200], entity_id=home, loose=True))
+                new_keys.setdefault(key, (key[:200], home, True))
     if grown:
         update_many(grown.values(), ["variants"])
-    EntityKey.objects.bulk_create(new_keys.values(), ignore_conflicts=True)
+    insert_values(EntityKey, ("key", "entity", "loose"), new_keys.values(), skip_conflicts=True)
 
 
 def _create(found: Sequence[Found]) -> list[Entity]:

