@@ -13,7 +13,7 @@ from briefings.demo.server import DemoNewspapers
 from briefings.demo.truth import Truth
 from briefings.newsroom.extracting import ExtractionPool
 from briefings.newsroom.ingest import Ingest
-from briefings.newsroom.models import Article, ArticleEntity, EntityKey
+from briefings.newsroom.models import Article, ArticleEntity, EntityKey, Story, TermFrequencies
 from briefings.newsroom.models import Entity as EntityRow
 from briefings.newsroom.tagging import store_tags
 from briefings.pipeline.fetch import FetchConfig, Fetcher
@@ -36,6 +36,8 @@ def ingested(demo: DemoNewspapers, django_db_setup: None,
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         Source.objects.all().delete()
         EntityRow.objects.all().delete()
+        Story.objects.all().delete()
+        TermFrequencies.objects.all().delete()
 
 
 def article_of(truth: Truth, demo: DemoNewspapers, key: str) -> Article:
