@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from briefings.site import pages, views
+from briefings.site.search import search_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("region/<slug:slug>/", pages.region, name="region"),
     path("topic/<slug:slug>/", pages.topic, name="topic"),
     path("source/<slug:slug>/", pages.source, name="source"),
+    path("search/", search_page, name="search"),
     path("feeds/", include("briefings.site.feeds")),
     path("", include("briefings.site.discovery")),
     path("admin/", admin.site.urls),

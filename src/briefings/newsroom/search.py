@@ -18,8 +18,9 @@ trigram of its own:
   index's own vocabulary (`newsroom_article_fts_terms`): the trigrams that begin with it, the most
   widespread `SHORT_EXPANSION` of them, ORed. That finds the word anywhere but at the very end of
   a headline or body.
-Snippets and highlighted headlines come from FTS5 with control characters as markers; the text is
-HTML-escaped and only then are the markers turned into <mark> tags.
+FTS5's snippet() picks the passage; the words are then marked again in Python (an expanded short
+term would otherwise mark its whole trigram), with control characters as markers, the text is
+HTML-escaped, and only then are the markers turned into <mark> tags.
 
 PostgreSQL: websearch_to_tsquery over the 'simple' configuration (no stemming, every language
 alike), ts_rank with the headline in weight A and the body in B, ts_headline for the snippet, and
@@ -213,6 +214,20 @@ def _short(cursor: Any, term: str) -> str | None:
     return "(" + " OR ".join(_fts_string(t) for t in found) + ")"
 
 
+def _marked(text: str, words: list[str]) -> str:
+    """`text` with every occurrence of the query's terms between markers, as the index matches
+    them: substrings, except short Latin terms, which are whole words."""
+    text = (text or "").replace(OPEN, "").replace(CLOSE, "")
+    patterns = []
+    for term in sorted(words, key=len, reverse=True):
+        pattern = r"\s+".join(re.escape(part) for part in term.split())
+        if len(term) < 3 and _is_latin(term):
+            pattern = rf"(?<!\w){pattern}(?!\w)"
+        patterns.append(pattern)
+    return re.sub("|".join(patterns), lambda m: OPEN + m.group(0) + CLOSE, text,
+                  flags=re.IGNORECASE)
+
+
 def _match(cursor: Any, words: list[str]) -> str | None:
     parts = []
     for term in words:
@@ -255,13 +270,13 @@ def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
     ids = [pk for pk, _ in ranked]
     marks = ", ".join(["%s"] * len(ids))
     cursor.execute(
-        f"SELECT f.rowid, highlight({_FTS}, 0, %s, %s), "
-        f"snippet({_FTS}, 1, %s, %s, '…', %s), s.name, s.timezone, a.published, a.language "
-        f"FROM {_FTS} f JOIN {_ARTICLE} a ON a.id = f.rowid "
+        f"SELECT f.rowid, a.title, snippet({_FTS}, 1, '', '', '…', %s), s.name, s.timezone, "
+        f"a.published, a.language FROM {_FTS} f JOIN {_ARTICLE} a ON a.id = f.rowid "
         "JOIN sources_source s ON s.id = a.source_id "
         f"WHERE {_FTS} MATCH %s AND f.rowid IN ({marks})",
-        [OPEN, CLOSE, OPEN, CLOSE, SNIPPET_TOKENS, match, *ids])
-    details = {row[0]: row[1:] for row in cursor.fetchall()}
+        [SNIPPET_TOKENS, match, *ids])
+    details = {pk: (_marked(title, words), _marked(snippet, words), *rest)
+               for pk, title, snippet, *rest in cursor.fetchall()}
     return _results(query, window, ranked, details)
 
 
