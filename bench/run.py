@@ -10,7 +10,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = ["extract_quality.py", "site_learning.py", "extract_speed.py", "ingest_speed.py",
               "dedupe_speed.py", "section_quality.py", "story_quality.py", "story_speed.py",
-              "tag_speed.py", "related_speed.py"]
+              "tag_speed.py", "related_speed.py", "search_speed.py"]
 
 
 def main() -> int:

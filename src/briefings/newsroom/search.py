@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -157,7 +157,6 @@ def _filters(query: Query, vendor: str) -> tuple[str, list[Any]]:
     return "".join(f" AND {s}" for s in sql), params
 
 
-
 def _by_date(window: list[tuple[int, Any]], query: Query) -> list[tuple[int, float]]:
     """For the date sort: the page's ids, latest published first within the window."""
     ordered = sorted(window, key=lambda row: (row[1] is not None, row[1] or 0, row[0]),
@@ -166,8 +165,8 @@ def _by_date(window: list[tuple[int, Any]], query: Query) -> list[tuple[int, flo
     return [(pk, 0.0) for pk, _ in ordered[start:start + query.per_page]]
 
 
-def _results(query: Query, window: list[tuple[int, Any]], ranked: list[tuple[int, float]],
-             details: dict[int, tuple]) -> Results:
+def _results(query: Query, window: list[tuple[int, Any]], capped: bool,
+             ranked: list[tuple[int, float]], details: dict[int, tuple]) -> Results:
     total = len(window)
     pages = max(1, -(-total // query.per_page))
     hits = []
@@ -177,15 +176,13 @@ def _results(query: Query, window: list[tuple[int, Any]], ranked: list[tuple[int
             published = datetime.fromisoformat(published).replace(tzinfo=UTC)
         hits.append(Hit(pk, highlighted(title), highlighted(snippet), source, zone, published,
                         language or "", score))
-    return Results(hits, total, total >= WINDOW, query.page, pages)
+    return Results(hits, total, capped, query.page, pages)
 
 
 def _page_of(query: Query) -> Query:
-    page = max(1, query.page)
-    sort = query.sort if query.sort in SORTS else "relevance"
-    per_page = max(1, min(query.per_page, 100))
-    return Query(query.text, query.source, query.section, query.region, query.since,
-                 query.until, sort, page, per_page)
+    """The query with its page, size and sort brought into range."""
+    return replace(query, page=max(1, query.page), per_page=max(1, min(query.per_page, 100)),
+                   sort=query.sort if query.sort in SORTS else "relevance")
 
 
 # SQLite ------------------------------------------------------------------------------------
@@ -250,8 +247,10 @@ def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
     cursor.execute(
         f"SELECT f.rowid, a.published FROM {_FTS} f JOIN {_ARTICLE} a ON a.id = f.rowid "
         f"WHERE {_FTS} MATCH %s{where} ORDER BY f.rowid DESC LIMIT %s",
-        [match, *params, WINDOW])
+        [match, *params, WINDOW + 1])
     window = cursor.fetchall()
+    capped = len(window) > WINDOW
+    window = window[:WINDOW]
     if not window:
         return Results(page=query.page)
     if query.sort == "date":
@@ -266,7 +265,7 @@ def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
              (query.page - 1) * query.per_page])
         ranked = [(pk, -score) for pk, score in cursor.fetchall()]
     if not ranked:
-        return _results(query, window, [], {})
+        return _results(query, window, capped, [], {})
     ids = [pk for pk, _ in ranked]
     marks = ", ".join(["%s"] * len(ids))
     cursor.execute(
@@ -277,7 +276,7 @@ def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
         [SNIPPET_TOKENS, match, *ids])
     details = {pk: (_marked(title, words), _marked(snippet, words), *rest)
                for pk, title, snippet, *rest in cursor.fetchall()}
-    return _results(query, window, ranked, details)
+    return _results(query, window, capped, ranked, details)
 
 
 # PostgreSQL --------------------------------------------------------------------------------
@@ -293,8 +292,10 @@ def _postgresql(cursor: Any, words: list[str], query: Query) -> Results:
     tsquery = "websearch_to_tsquery('simple'::regconfig, %s)"
     cursor.execute(
         f"SELECT a.id, a.published FROM {_ARTICLE} a WHERE {_VECTOR} @@ {tsquery}{where} "
-        "ORDER BY a.id DESC LIMIT %s", [text, *params, WINDOW])
+        "ORDER BY a.id DESC LIMIT %s", [text, *params, WINDOW + 1])
     window = cursor.fetchall()
+    capped = len(window) > WINDOW
+    window = window[:WINDOW]
     if not window:
         return Results(page=query.page)
     if query.sort == "date":
@@ -308,7 +309,7 @@ def _postgresql(cursor: Any, words: list[str], query: Query) -> Results:
              (query.page - 1) * query.per_page])
         ranked = [(pk, float(score)) for pk, score in cursor.fetchall()]
     if not ranked:
-        return _results(query, window, [], {})
+        return _results(query, window, capped, [], {})
     cursor.execute(
         f"SELECT a.id, ts_headline('simple'::regconfig, a.title, {tsquery}, %s), "
         f"ts_headline('simple'::regconfig, a.text, {tsquery}, %s), s.name, s.timezone, "
@@ -317,5 +318,5 @@ def _postgresql(cursor: Any, words: list[str], query: Query) -> Results:
         [text, _MARKERS + ", HighlightAll=true", text, _SNIPPET,
          [pk for pk, _ in ranked]])
     details = {row[0]: row[1:] for row in cursor.fetchall()}
-    return _results(query, window, ranked, details)
+    return _results(query, window, capped, ranked, details)
 
