@@ -5,19 +5,23 @@ papers' texts, with planted copies), headlines their first sentence cut to 120 c
 straight into a throwaway SQLite file with executemany, the search triggers of migration 0005
 filling the FTS5 index as they would on ingest; eight papers, ids in publication order over a year.
 
-Query classes, by document frequency among the built articles (whole lower-case words of four
-letters or more, counted while building):
-- rare: 20 of the 200 words in the fewest articles (the built articles reuse the corpus's
-  sentences, so even these are in a few dozen articles at 200 000);
+Query classes, by document frequency as the word index's own vocabulary counts it (fts5vocab;
+words of four ASCII letters or more):
+- rare: 20 words in 0.01 % to 0.1 % of the articles (20 to 200 at 200 000);
 - mid: 20 words in 0.5 % to 2 % of the articles;
 - common: the 20 words in the most articles (the commonest is in nearly all of them);
 - two words: a mid word and a common word together;
-- CJK: 20 two-character Chinese words of the corpus (the short-term path of search.py).
+- CJK: 20 two-character Chinese words, the first two characters of the commonest Han trigrams
+  (the short-term path of search.py, through the trigram table).
 Each query runs with relevance and date sort, first page, after a warm-up pass over every query
 (the OS cache holds the file, as on a server that answers searches all day); p50 and p99 in
-milliseconds over 10 rounds of each class's queries, and how many hit the window cap.
+milliseconds over 10 rounds of each class's queries, the median number of matches, and how many
+queries hit the window cap.
 
-`--sizes 200000` runs one size only.
+`--sizes 200000` runs one size only; `--reuse FILE` measures a store built before (kept with
+`--keep DIR`) instead of building one; `--words-only` builds without the trigram index, which
+takes most of the build time (about 2 ms an article on the reference machine), and so leaves the
+CJK class out.
 """
 
 from __future__ import annotations
@@ -33,7 +37,6 @@ import re
 import shutil
 import statistics
 import time
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from django.core.management import call_command
@@ -46,8 +49,7 @@ from briefings.sources.models import Source
 START = datetime(2026, 1, 1, tzinfo=UTC)
 BATCH = 5000
 PAPERS = 8
-WORD = re.compile(r"[a-z]{4,}")
-HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
+HAN = re.compile(r"[\u4e00-\u9fff]{3}")
 COLUMNS = ("source_id", "url", "canonical_url", "title", "standfirst", "authors", "published",
            "section", "section_inferred", "language", "image", "credit", "paywalled", "html",
            "text", "body_hash", "extractor", "etag", "last_modified", "fetched_at",
@@ -56,28 +58,34 @@ COLUMNS = ("source_id", "url", "canonical_url", "title", "standfirst", "authors"
 SECTIONS = ("World", "Business", "Sport", "Opinion")
 
 
-def build(size: int) -> tuple[Counter[str], Counter[str]]:
-    """Write `size` articles; return the document frequency of words and of Han bigrams."""
+WORDS_ONLY_TRIGGER = (
+    "CREATE TRIGGER newsroom_article_fts_insert AFTER INSERT ON newsroom_article BEGIN "
+    "INSERT INTO newsroom_article_words(rowid, title, text) VALUES (new.id, new.title, new.text); "
+    "END")
+
+
+def build(size: int, words_only: bool) -> None:
+    """Write `size` articles; with `words_only`, into the word index only (no CJK search)."""
     sources = [Source.objects.create(slug=f"paper-{n}", name=f"Paper {n}",
                                      homepage=f"https://p{n}.example") for n in range(PAPERS)]
-    words: Counter[str] = Counter()
-    han: Counter[str] = Counter()
     spacing = timedelta(days=365) / size
     marks = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO newsroom_article ({', '.join(COLUMNS)}) VALUES ({marks})"
     began = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA synchronous=OFF")
+        if words_only:
+            cursor.execute("DROP TRIGGER newsroom_article_fts_insert")
+            cursor.execute(WORDS_ONLY_TRIGGER)
     for first in range(0, size, BATCH):
         rows = []
         for i in range(first, min(size, first + BATCH)):
             text = dedupe_speed.article(i)
             paragraphs = text.split("\n")
             lead = paragraphs[1] if paragraphs[0].startswith("By The ") else paragraphs[0]
-            title = dedupe_speed.SENTENCE.split(lead, 1)[0][:120]
-            lower = text.casefold()
-            words.update(set(WORD.findall(lower)))
-            han.update({run[k:k + 2] for run in HAN.findall(text) for k in range(len(run) - 1)})
+            title = dedupe_speed.SENTENCE.split(lead, 1)[0]
+            if len(title) > 120:
+                title = title[:120].rsplit(" ", 1)[0]
             when = str((START + i * spacing).replace(tzinfo=None))
             url = f"https://p{i % PAPERS}.example/{i}"
             rows.append((sources[i % PAPERS].pk, url, url, title, "", "[]", when,
@@ -88,38 +96,47 @@ def build(size: int) -> tuple[Counter[str], Counter[str]]:
         if first and first % 100_000 == 0:
             print(f"  {first:,} articles in {time.perf_counter() - began:.0f} s", flush=True)
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO newsroom_article_fts(newsroom_article_fts) VALUES ('optimize')")
+        for table in ("newsroom_article_words",) if words_only else (
+                "newsroom_article_words", "newsroom_article_fts"):
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         cursor.execute("ANALYZE")
     database = connection.settings_dict["NAME"]
     print(f"built {size:,} articles in {time.perf_counter() - began:.0f} s, "
           f"file {os.path.getsize(database) / 2**30:.1f} GiB", flush=True)
-    return words, han
 
 
-def classes(size: int, words: Counter[str], han: Counter[str]) -> dict[str, list[str]]:
+def classes(size: int, words_only: bool) -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_terms USING "
+                       "fts5vocab(main, newsroom_article_words, row)")
+        cursor.execute("SELECT term, doc FROM temp.word_terms WHERE term GLOB "
+                       "'[a-z][a-z][a-z][a-z]*' AND term NOT GLOB '*[^a-z]*'")
+        words = cursor.fetchall()
+        cursor.execute("SELECT term FROM newsroom_article_fts_terms "
+                       "WHERE term >= '一' AND term < '龥' ORDER BY doc DESC LIMIT 2000")
+        han = [term for (term,) in cursor.fetchall() if HAN.fullmatch(term)]
     picker = random.Random(5)
-    # the sentences repeat across a big store, so the rarest words are in dozens of articles
-    rare = [w for w, _ in sorted(words.items(), key=lambda item: (item[1], item[0]))[:200]]
-    mid = sorted(w for w, n in words.items() if 0.005 * size <= n <= 0.02 * size)
-    common = [w for w, _ in words.most_common(20)]
+    by_count = sorted(words, key=lambda item: (item[1], item[0]))
+    rare = [w for w, n in by_count if 0.0001 * size <= n <= 0.001 * size]
+    mid = [w for w, n in by_count if 0.005 * size <= n <= 0.02 * size]
+    common = [w for w, _ in by_count[-20:]][::-1]
     chosen_mid = picker.sample(mid, min(20, len(mid)))
     return {
         "rare": picker.sample(rare, min(20, len(rare))),
         "mid": chosen_mid,
         "common": common,
         "two words": [f"{m} {c}" for m, c in zip(chosen_mid, common, strict=False)],
-        "CJK": [w for w, _ in han.most_common(200)][::10],
+        **({} if words_only else {"CJK": list(dict.fromkeys(term[:2] for term in han))[:20]}),
     }
 
 
-def measure(size: int, queries: dict[str, list[str]], words: Counter[str],
-            han: Counter[str]) -> None:
+def measure(size: int, queries: dict[str, list[str]]) -> None:
     for sort in ("relevance", "date"):
         for texts in queries.values():  # warm-up
             for text in texts:
                 search(Query(text, sort=sort))
         for label, texts in queries.items():
-            times, capped, found = [], 0, 0
+            times, capped, found, totals = [], 0, 0, []
             for _ in range(10):
                 for text in texts:
                     began = time.perf_counter()
@@ -127,38 +144,52 @@ def measure(size: int, queries: dict[str, list[str]], words: Counter[str],
                     times.append((time.perf_counter() - began) * 1000)
                     capped += results.capped
                     found += bool(results.hits)
+                    totals.append(results.total)
             times.sort()
-            frequencies = [words.get(t, han.get(t, 0)) for t in texts if " " not in t]
-            spread = (f"df {min(frequencies):,}-{max(frequencies):,}" if frequencies
-                      else "df of the mid word, the common word")
-            print(f"{size:>9,} {sort:<9} {label:<9} ({spread}): "
+            print(f"{size:>9,} {sort:<9} {label:<9}: "
                   f"p50 {statistics.median(times):6.2f} ms, "
                   f"p99 {times[int(0.99 * len(times)) - 1]:6.2f} ms, "
                   f"max {times[-1]:6.2f} ms; {found}/{len(times)} found, "
+                  f"median {statistics.median(totals):,.0f} matches, "
                   f"{capped} capped at {WINDOW}", flush=True)
 
 
-def run(size: int) -> None:
-    call_command("migrate", verbosity=0)
-    words, han = build(size)
-    queries = classes(size, words, han)
+def run(size: int, reuse: str, keep: str, words_only: bool) -> None:
+    if reuse:
+        connection.close()
+        connection.settings_dict["NAME"] = reuse
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM newsroom_article")
+            size = cursor.fetchone()[0]
+        print(f"measuring {reuse}: {size:,} articles")
+    else:
+        call_command("migrate", verbosity=0)
+        build(size, words_only)
+    queries = classes(size, words_only)
     for label, texts in queries.items():
         print(f"  {label}: {', '.join(texts[:6])}, …")
-    measure(size, queries, words, han)
+    measure(size, queries)
+    connection.close()
+    if keep and not reuse:
+        name = connection.settings_dict["NAME"]
+        shutil.move(name, os.path.join(keep, f"search-{size}.sqlite3"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
+    parser.add_argument("--reuse", default="", help="a store built before, to measure again")
+    parser.add_argument("--keep", default="", help="a folder to keep the built stores in")
+    parser.add_argument("--words-only", action="store_true",
+                        help="skip the trigram index (its build is most of the time); no CJK")
     args = parser.parse_args()
     dedupe_speed.load_corpus()
     try:
-        for size in args.sizes:
-            run(size)
-            connection.close()
+        for size in [0] if args.reuse else args.sizes:
+            run(size, args.reuse, args.keep, args.words_only)
             for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(connection.settings_dict["NAME"] + suffix):
-                    os.remove(connection.settings_dict["NAME"] + suffix)
+                if os.path.exists(throwaway_store.HOME + "/bench.sqlite3" + suffix):
+                    os.remove(throwaway_store.HOME + "/bench.sqlite3" + suffix)
     finally:
         shutil.rmtree(throwaway_store.HOME, ignore_errors=True)
 

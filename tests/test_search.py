@@ -81,6 +81,18 @@ def test_short_latin_words_match_whole_words_only() -> None:
     assert not search(Query("zq")).hits
 
 
+def test_words_match_whole_words_and_cjk_substrings() -> None:
+    source = Source.objects.get(slug="manila-ledger")
+    made = Article.objects.create(
+        source=source, url="https://x.example/w", canonical_url="https://x.example/w",
+        title="Trailblazers in Café society 台风过境后", body_hash="words", text="Nothing else.",
+        extractor="test", fetched_at=datetime(2026, 3, 1, tzinfo=UTC))
+    assert made.pk not in ids(Query("blaze"))  # words: no match inside a word
+    assert made.pk in ids(Query("trailblazers cafe"))  # accents folded
+    assert made.pk in ids(Query("台风 blaze"))  # a CJK query: substrings, Latin ones too
+    assert made.pk in ids(Query("过境"))
+
+
 def test_filters() -> None:
     everywhere = ids(Query("the"))
     source = Source.objects.get(slug="manila-ledger")

@@ -9,15 +9,21 @@ size of the store. Both sorts work inside that window: by relevance (bm25, the h
 `TITLE_WEIGHT` times the body) or by publication date. A query with fewer matches than the window
 ranks them all; `Results.capped` says when older matches were left out, and the page says so.
 
-SQLite: the trigram tokenizer matches any substring of three characters or more, so Chinese,
-Japanese, Korean and Thai words need no segmenter. A term shorter than three characters has no
-trigram of its own:
-- a Latin one ("EU", "AI") is searched as a word between spaces or before punctuation, which is
-  three or four characters and so in the index;
+SQLite: two FTS5 indexes of the same columns (migration 0005). Queries in scripts that put spaces
+between words go to the word index (unicode61, diacritics folded): its postings are per word, so
+the newest matches of even the commonest word are a short read. Queries with Chinese, Japanese,
+Korean, Thai (scripts without spaces, or with particles glued to words) go to the trigram index,
+which matches any substring of three characters or more and so needs no segmenter; Latin words in
+such a query match as substrings there. Reading a Latin word through trigrams instead ("railing":
+five trigrams, two of them in most articles) cost ten to forty times as much (search_speed.py).
+A term shorter than three characters in the trigram index has no trigram of its own:
 - a CJK one (台风, 東京: most Chinese and Japanese words are two characters) is looked up in the
   index's own vocabulary (`newsroom_article_fts_terms`): the trigrams that begin with it, the most
   widespread `SHORT_EXPANSION` of them, ORed. That finds the word anywhere but at the very end of
-  a headline or body.
+  a headline or body;
+- a Latin one ("EU") is searched as a word between spaces or before punctuation.
+bm25's IDF reads every posting of each term once per query, whatever the window: with words
+that is milliseconds for a word in every article of 200 000.
 FTS5's snippet() picks the passage; the words are then marked again in Python (an expanded short
 term would otherwise mark its whole trigram), with control characters as markers, the text is
 HTML-escaped, and only then are the markers turned into <mark> tags.
@@ -42,17 +48,23 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from markupsafe import Markup, escape
 
 PER_PAGE = 20
-WINDOW = 1000  # matches considered, newest first
+WINDOW = 500  # matches considered, newest first
 TITLE_WEIGHT = 4.0  # bm25 column weight of the headline; the body weighs 1
 SHORT_EXPANSION = 64  # trigrams a short CJK term expands to
-SNIPPET_TOKENS = 48  # FTS5 snippet length, in trigrams (about as many characters)
+SNIPPET_WORDS = 24  # FTS5 snippet length in the word table
+SNIPPET_TRIGRAMS = 48  # and in the trigram table (about as many characters)
 OPEN, CLOSE = "\x02", "\x03"  # markers no stored text carries (the extractor drops controls)
 SORTS = ("relevance", "date")
 _TERMS = re.compile(r'"([^"]*)"|(\S+)')
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _MARK = "%s"
 _ARTICLE = "newsroom_article"
-_FTS = "newsroom_article_fts"
+_FTS = "newsroom_article_fts"  # trigrams
+_WORDS = "newsroom_article_words"  # words (unicode61)
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, CJK) and Hangul,
+# whose particles attach to the word: queries in them go to the trigram table.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff"
+                       "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]")
 _VECTOR = ("(setweight(to_tsvector('simple'::regconfig, a.title), 'A') || "
            "setweight(to_tsvector('simple'::regconfig, a.text), 'B'))")
 
@@ -191,14 +203,15 @@ def _fts_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _is_latin(term: str) -> bool:
-    return all(ord(c) < 0x2E80 for c in term)  # below the CJK blocks
+def _unspaced(term: str) -> bool:
+    return _UNSPACED.search(term) is not None
 
 
 def _short(cursor: Any, term: str) -> str | None:
-    """An FTS5 expression for a term of one or two characters, or None if nothing can match."""
+    """A trigram-table expression for a term of one or two characters, or None if nothing can
+    match."""
     lower = term.casefold()
-    if _is_latin(term):
+    if not _unspaced(term):
         forms = [f" {lower}{end}" for end in " ,.;:'’)"] + [f"({lower})"]
         anywhere = " OR ".join(_fts_string(f) for f in forms)
         return f"({anywhere} OR ^{_fts_string(lower + ' ')})"
@@ -211,21 +224,24 @@ def _short(cursor: Any, term: str) -> str | None:
     return "(" + " OR ".join(_fts_string(t) for t in found) + ")"
 
 
-def _marked(text: str, words: list[str]) -> str:
-    """`text` with every occurrence of the query's terms between markers, as the index matches
-    them: substrings, except short Latin terms, which are whole words."""
+def _marked(text: str, words: list[str], whole_words: bool) -> str:
+    """`text` with every occurrence of the query's terms between markers, as the index matched
+    them: whole words in the word table, substrings in the trigram table (but for short Latin
+    terms, whole words there too)."""
     text = (text or "").replace(OPEN, "").replace(CLOSE, "")
     patterns = []
     for term in sorted(words, key=len, reverse=True):
         pattern = r"\s+".join(re.escape(part) for part in term.split())
-        if len(term) < 3 and _is_latin(term):
+        if whole_words or (len(term) < 3 and not _unspaced(term)):
             pattern = rf"(?<!\w){pattern}(?!\w)"
         patterns.append(pattern)
     return re.sub("|".join(patterns), lambda m: OPEN + m.group(0) + CLOSE, text,
                   flags=re.IGNORECASE)
 
 
-def _match(cursor: Any, words: list[str]) -> str | None:
+def _match(cursor: Any, words: list[str], table: str) -> str | None:
+    if table == _WORDS:
+        return " AND ".join(_fts_string(term) for term in words)
     parts = []
     for term in words:
         if len(term) >= 3:
@@ -240,13 +256,17 @@ def _match(cursor: Any, words: list[str]) -> str | None:
 
 def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
     query = _page_of(query)
-    match = _match(cursor, words)
+    table = _FTS if any(_unspaced(term) for term in words) else _WORDS
+    match = _match(cursor, words, table)
     if match is None:
         return Results(page=query.page)
     where, params = _filters(query, "sqlite")
+    # The article rows are read only when a filter or the date sort needs them.
+    published, join = ("a.published", f" JOIN {_ARTICLE} a ON a.id = f.rowid") \
+        if where or query.sort == "date" else ("NULL", "")
     cursor.execute(
-        f"SELECT f.rowid, a.published FROM {_FTS} f JOIN {_ARTICLE} a ON a.id = f.rowid "
-        f"WHERE {_FTS} MATCH %s{where} ORDER BY f.rowid DESC LIMIT %s",
+        f"SELECT f.rowid, {published} FROM {table} f{join} "
+        f"WHERE {table} MATCH %s{where} ORDER BY f.rowid DESC LIMIT %s",
         [match, *params, WINDOW + 1])
     window = cursor.fetchall()
     capped = len(window) > WINDOW
@@ -257,9 +277,8 @@ def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
         ranked = _by_date(window, query)
     else:
         cursor.execute(
-            f"SELECT f.rowid, bm25({_FTS}, %s, 1.0) AS score FROM {_FTS} f "
-            f"JOIN {_ARTICLE} a ON a.id = f.rowid "
-            f"WHERE {_FTS} MATCH %s AND f.rowid >= %s{where} "
+            f"SELECT f.rowid, bm25({table}, %s, 1.0) AS score FROM {table} f{join} "
+            f"WHERE {table} MATCH %s AND f.rowid >= %s{where} "
             "ORDER BY score, f.rowid DESC LIMIT %s OFFSET %s",
             [TITLE_WEIGHT, match, window[-1][0], *params, query.per_page,
              (query.page - 1) * query.per_page])
@@ -269,12 +288,13 @@ def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
     ids = [pk for pk, _ in ranked]
     marks = ", ".join(["%s"] * len(ids))
     cursor.execute(
-        f"SELECT f.rowid, a.title, snippet({_FTS}, 1, '', '', '…', %s), s.name, s.timezone, "
-        f"a.published, a.language FROM {_FTS} f JOIN {_ARTICLE} a ON a.id = f.rowid "
+        f"SELECT f.rowid, a.title, snippet({table}, 1, '', '', '…', %s), s.name, s.timezone, "
+        f"a.published, a.language FROM {table} f JOIN {_ARTICLE} a ON a.id = f.rowid "
         "JOIN sources_source s ON s.id = a.source_id "
-        f"WHERE {_FTS} MATCH %s AND f.rowid IN ({marks})",
-        [SNIPPET_TOKENS, match, *ids])
-    details = {pk: (_marked(title, words), _marked(snippet, words), *rest)
+        f"WHERE {table} MATCH %s AND f.rowid IN ({marks})",
+        [SNIPPET_WORDS if table == _WORDS else SNIPPET_TRIGRAMS, match, *ids])
+    whole = table == _WORDS
+    details = {pk: (_marked(title, words, whole), _marked(snippet, words, whole), *rest)
                for pk, title, snippet, *rest in cursor.fetchall()}
     return _results(query, window, capped, ranked, details)
 
