@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from briefings.newsroom.models import Article, Story
 from briefings.newsroom.stories import refresh
+from briefings.site.views import server_error
 from briefings.sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,10 @@ def test_unknown_pages_get_a_useful_404() -> None:
     response = Client().get("/no/such/page/")
     assert response.status_code == 404
     assert b"See the latest stories" in response.content
+
+
+def test_an_unexpected_error_gets_a_page_of_our_own() -> None:
+    response = server_error(RequestFactory().get("/anything/"))
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"latest stories" in response.content

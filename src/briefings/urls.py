@@ -19,3 +19,4 @@ urlpatterns = [
 ]
 
 handler404 = "briefings.site.views.not_found"
+handler500 = "briefings.site.views.server_error"

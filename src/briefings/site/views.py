@@ -95,3 +95,9 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "site/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A page of our own for an unexpected error; it reads nothing from the store, which may be
+    what failed."""
+    return render(request, "site/500.html", status=500)
