@@ -1,5 +1,5 @@
 """Shared fixtures: the real data folder, a real HTTP server on 127.0.0.1, the sample
-newspapers and their ground truth."""
+newspapers, their ground truth, and a store that ingested them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from pytest_django import DjangoDbBlocker
 
 from briefings.demo.server import DemoNewspapers
 from briefings.demo.truth import Truth, load_truth
@@ -48,3 +50,27 @@ def demo() -> Iterator[DemoNewspapers]:
 @pytest.fixture(scope="session")
 def truth() -> Truth:
     return load_truth()
+
+
+@pytest.fixture(scope="module")
+def ingested(demo: DemoNewspapers, django_db_setup: None,
+             django_db_blocker: DjangoDbBlocker) -> Iterator[DemoNewspapers]:
+    """The sample papers ingested once for a test module; every row the ingest wrote is
+    deleted after it, so the next module starts from an empty store."""
+    from briefings.newsroom.extracting import ExtractionPool
+    from briefings.newsroom.ingest import Ingest
+    from briefings.pipeline.fetch import FetchConfig, Fetcher
+    from briefings.sources.catalog import sync_sources
+    from briefings.sources.models import Source
+
+    with django_db_blocker.unblock():
+        sync_sources(demo.sources())
+        config = FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)
+        with Fetcher(config) as fetcher, ExtractionPool(2) as pool:
+            report = Ingest(list(Source.objects.all()), fetcher=fetcher, pool=pool).run()
+        assert report.total("failed") == 0
+    yield demo
+    with django_db_blocker.unblock():
+        for app in ("newsroom", "sources"):
+            for model in apps.get_app_config(app).get_models():
+                model.objects.all().delete()

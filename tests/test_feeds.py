@@ -10,20 +10,14 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils.text import slugify
 from lxml import etree, html
-from pytest_django import DjangoDbBlocker
 
 from briefings.demo.server import DemoNewspapers
-from briefings.newsroom.extracting import ExtractionPool
-from briefings.newsroom.ingest import Ingest
 from briefings.newsroom.models import Article, Entity
-from briefings.pipeline.fetch import FetchConfig, Fetcher
 from briefings.site.discovery import SITEMAPS
 from briefings.site.feeds import TEASER, region_names, section_names
-from briefings.sources.catalog import sync_sources
 from briefings.sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -31,19 +25,6 @@ pytestmark = pytest.mark.django_db
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
       "news": "http://www.google.com/schemas/sitemap-news/0.9"}
 HOSTILE = "</script><script>alert(1)</script> & \"quotes\" <!--"
-
-
-@pytest.fixture(scope="module")
-def ingested(django_db_setup: None, django_db_blocker: DjangoDbBlocker,
-             demo: DemoNewspapers) -> Iterator[None]:
-    """The sample papers ingested once for the module, rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        sync_sources(demo.sources())
-        with Fetcher(FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)) as fetcher, \
-                ExtractionPool(2) as pool:
-            Ingest(list(Source.objects.all()), fetcher=fetcher, pool=pool).run()
-        yield
-        transaction.set_rollback(True)
 
 
 def parsed(path: str) -> feedparser.FeedParserDict:
@@ -75,7 +56,7 @@ def feed_paths() -> Iterator[str]:
             yield f"/feeds/{scope}{fmt}.xml"
 
 
-def test_every_feed_parses_and_links_to_our_article_pages(ingested: None) -> None:
+def test_every_feed_parses_and_links_to_our_article_pages(ingested: DemoNewspapers) -> None:
     paths = list(feed_paths())
     assert any("/section/" in p for p in paths) and any("/region/" in p for p in paths)
     assert any("/topic/" in p for p in paths)
@@ -100,13 +81,13 @@ def test_every_feed_parses_and_links_to_our_article_pages(ingested: None) -> Non
     assert broad
 
 
-def test_a_section_feed_holds_only_that_section(ingested: None) -> None:
+def test_a_section_feed_holds_only_that_section(ingested: DemoNewspapers) -> None:
     name = Article.objects.exclude(section="").values_list("section", flat=True).first()
     for entry in parsed(f"/feeds/section/{slugify(name)}/atom.xml").entries:
         assert article_of(entry.link).section == name
 
 
-def test_excerpt_only_papers_never_give_their_body_in_feeds(ingested: None) -> None:
+def test_excerpt_only_papers_never_give_their_body_in_feeds(ingested: DemoNewspapers) -> None:
     closed = Source.objects.filter(full_text=False)
     assert closed
     long_bodies = 0
@@ -125,7 +106,7 @@ def test_excerpt_only_papers_never_give_their_body_in_feeds(ingested: None) -> N
     assert long_bodies
 
 
-def test_unknown_feeds_are_404(ingested: None) -> None:
+def test_unknown_feeds_are_404(ingested: DemoNewspapers) -> None:
     for path in ("/feeds/section/no-such-section/rss.xml", "/feeds/region/atlantis/atom.xml",
                  "/feeds/topic/no-such-topic/rss.xml", "/feeds/source/no-such-paper/rss.xml",
                  "/feeds/colour/blue/rss.xml", "/feeds/json.xml"):
@@ -140,7 +121,7 @@ def xml(path: str) -> etree._Element:
     return etree.fromstring(response.content)
 
 
-def test_sitemap_lists_every_article_with_its_dates(ingested: None,
+def test_sitemap_lists_every_article_with_its_dates(ingested: DemoNewspapers,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SITEMAPS["articles"], "limit", 50)  # a large store's pages, in small
     index = xml("/sitemap.xml")
@@ -162,7 +143,7 @@ def test_sitemap_lists_every_article_with_its_dates(ingested: None,
         assert lastmod == max(item.when, item.updated or item.when)
 
 
-def test_news_sitemap_has_the_last_two_days(ingested: None) -> None:
+def test_news_sitemap_has_the_last_two_days(ingested: DemoNewspapers) -> None:
     root = xml("/sitemap-news.xml")
     since = datetime.now(UTC) - timedelta(days=2)
     recent = {a.pk: a for a in Article.objects.select_related("source") if a.when >= since}
@@ -202,7 +183,7 @@ def head_of(path: str) -> tuple[dict, dict[str, str], html.HtmlElement]:
     return json.loads(scripts[0].text), meta, page
 
 
-def test_article_page_describes_itself(ingested: None) -> None:
+def test_article_page_describes_itself(ingested: DemoNewspapers) -> None:
     item = Article.objects.select_related("source").exclude(authors=[]).exclude(
         updated=None).first()
     assert item is not None

@@ -4,38 +4,18 @@ and the section, region, topic and paper lists; every page the home page leads t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils.text import slugify
 from markupsafe import escape
-from pytest_django import DjangoDbBlocker
 
 from briefings.demo.server import DemoNewspapers
 from briefings.demo.truth import Truth
-from briefings.newsroom.extracting import ExtractionPool
-from briefings.newsroom.ingest import Ingest
 from briefings.newsroom.models import Article, Entity, Entry
-from briefings.pipeline.fetch import FetchConfig, Fetcher
-from briefings.sources.catalog import sync_sources
 from briefings.sources.models import Source
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def ingested(django_db_setup: None, django_db_blocker: DjangoDbBlocker,
-             demo: DemoNewspapers) -> Iterator[None]:
-    """The sample papers ingested once for the module, rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        sync_sources(demo.sources())
-        with Fetcher(FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)) as fetcher, \
-                ExtractionPool(2) as pool:
-            Ingest(list(Source.objects.all()), fetcher=fetcher, pool=pool).run()
-        yield
-        transaction.set_rollback(True)
 
 
 def page(path: str) -> str:
@@ -45,7 +25,7 @@ def page(path: str) -> str:
 
 
 def test_a_story_page_lists_every_paper_of_its_event(
-        ingested: None, demo: DemoNewspapers, truth: Truth) -> None:
+        ingested: DemoNewspapers, demo: DemoNewspapers, truth: Truth) -> None:
     story_of = {}
     for entry in Entry.objects.exclude(article=None).select_related("article"):
         key = truth.key_for_url(entry.url, demo.papers)
@@ -61,7 +41,7 @@ def test_a_story_page_lists_every_paper_of_its_event(
         assert "first report" in html and "Timeline" in html
 
 
-def test_section_region_topic_and_paper_pages_list_their_own(ingested: None) -> None:
+def test_section_region_topic_and_paper_pages_list_their_own(ingested: DemoNewspapers) -> None:
     section = Article.objects.exclude(section="").values_list("section", flat=True).first()
     html = page(f"/section/{slugify(section)}/")
     shown = {int(n) for n in re.findall(r'href="/article/(\d+)/"', html)}
@@ -84,13 +64,13 @@ def test_section_region_topic_and_paper_pages_list_their_own(ingested: None) -> 
         "source__slug", flat=True)) == {paper.slug}
 
 
-def test_unknown_pages_are_404(ingested: None) -> None:
+def test_unknown_pages_are_404(ingested: DemoNewspapers) -> None:
     for path in ("/section/gardening/", "/region/atlantis/", "/topic/nobody-at-all/",
                  "/source/no-such-paper/", "/story/999999/"):
         assert Client().get(path).status_code == 404, path
 
 
-def test_every_page_the_home_page_leads_to_renders(ingested: None) -> None:
+def test_every_page_the_home_page_leads_to_renders(ingested: DemoNewspapers) -> None:
     """Two clicks from home: stories, articles, and from an article its paper, section, region
     and topics."""
     seen: set[str] = set()
@@ -108,7 +88,8 @@ def test_every_page_the_home_page_leads_to_renders(ingested: None) -> None:
     assert kinds == {"story", "article", "section", "region", "topic", "source"}
 
 
-def test_home_leads_with_the_broadest_recent_stories_and_each_region(ingested: None) -> None:
+def test_home_leads_with_the_broadest_recent_stories_and_each_region(
+        ingested: DemoNewspapers) -> None:
     html = page("/")
     top = html[html.index('id="top"'):html.index("Latest stories")]
     first = int(re.search(r'href="/article/(\d+)/"', top).group(1))

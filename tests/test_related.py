@@ -6,43 +6,20 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
 
 import pytest
-from django.apps import apps
 from django.db.models import Count, Max
 from django.test import Client
 
 from briefings.demo.server import DemoNewspapers
 from briefings.demo.truth import Truth
-from briefings.newsroom.extracting import ExtractionPool
-from briefings.newsroom.ingest import Ingest
 from briefings.newsroom.models import Article, ArticleEntity, Entity, Entry, Story
 from briefings.newsroom.related import MAX_ENTITIES, SCALE, copies, related, story_related
 from briefings.newsroom.tagging import store_tags
-from briefings.pipeline.fetch import FetchConfig, Fetcher
 from briefings.pipeline.tag import tag
 from briefings.pipeline.types import Tags
-from briefings.sources.catalog import sync_sources
-from briefings.sources.models import Source
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def ingested(demo: DemoNewspapers, django_db_setup: None,
-             django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoNewspapers]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        sync_sources(demo.sources())
-        config = FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)
-        with Fetcher(config) as fetcher, ExtractionPool(2) as pool:
-            report = Ingest(list(Source.objects.all()), fetcher=fetcher, pool=pool).run()
-        assert report.total("failed") == 0
-    yield demo
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        for app in ("newsroom", "sources"):  # every row the ingest wrote, for the next module
-            for model in apps.get_app_config(app).get_models():
-                model.objects.all().delete()
 
 
 def keys_of(demo: DemoNewspapers, truth: Truth) -> dict[int, str]:

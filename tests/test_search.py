@@ -10,37 +10,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
-from briefings.demo.server import DemoNewspapers
-from briefings.newsroom.extracting import ExtractionPool
-from briefings.newsroom.ingest import Ingest
 from briefings.newsroom.models import Article
 from briefings.newsroom.search import Query, highlighted, search, terms
-from briefings.pipeline.fetch import FetchConfig, Fetcher
-from briefings.sources.catalog import sync_sources
 from briefings.sources.models import Source
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def ingested(demo: DemoNewspapers, django_db_setup: None,
-             django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoNewspapers]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        sync_sources(demo.sources())
-        config = FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)
-        with Fetcher(config) as fetcher, ExtractionPool(2) as pool:
-            report = Ingest(list(Source.objects.all()), fetcher=fetcher, pool=pool).run()
-        assert report.total("failed") == 0
-    yield demo
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        for app in ("newsroom", "sources"):  # every row the ingest wrote, for the next module
-            for model in apps.get_app_config(app).get_models():
-                model.objects.all().delete()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ingested")]
 
 
 def ids(query: Query) -> list[int]:

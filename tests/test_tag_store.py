@@ -11,33 +11,12 @@ import pytest
 
 from briefings.demo.server import DemoNewspapers
 from briefings.demo.truth import Truth
-from briefings.newsroom.extracting import ExtractionPool
-from briefings.newsroom.ingest import Ingest
-from briefings.newsroom.models import Article, ArticleEntity, EntityKey, Story, TermFrequencies
+from briefings.newsroom.models import Article, ArticleEntity, EntityKey
 from briefings.newsroom.models import Entity as EntityRow
 from briefings.newsroom.tagging import store_tags
-from briefings.pipeline.fetch import FetchConfig, Fetcher
 from briefings.pipeline.tag import tag
 from briefings.pipeline.types import Entity, Tags
-from briefings.sources.catalog import sync_sources
 from briefings.sources.models import Source
-
-
-@pytest.fixture(scope="module")
-def ingested(demo: DemoNewspapers, django_db_setup: None,
-             django_db_blocker: pytest.FixtureRequest) -> DemoNewspapers:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        sync_sources(demo.sources())
-        config = FetchConfig(backoff=0.01, retries=1, read_timeout=2.0)
-        with Fetcher(config) as fetcher, ExtractionPool(2) as pool:
-            report = Ingest(list(Source.objects.all()), fetcher=fetcher, pool=pool).run()
-        assert report.total("failed") == 0
-    yield demo
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        Source.objects.all().delete()
-        EntityRow.objects.all().delete()
-        Story.objects.all().delete()
-        TermFrequencies.objects.all().delete()
 
 
 def article_of(truth: Truth, demo: DemoNewspapers, key: str) -> Article:

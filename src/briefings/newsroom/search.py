@@ -268,9 +268,7 @@ def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
         f"SELECT f.rowid, {published} FROM {table} f{join} "
         f"WHERE {table} MATCH %s{where} ORDER BY f.rowid DESC LIMIT %s",
         [match, *params, WINDOW + 1])
-    window = cursor.fetchall()
-    capped = len(window) > WINDOW
-    window = window[:WINDOW]
+    window, capped = _capped(cursor.fetchall())
     if not window:
         return Results(page=query.page)
     if query.sort == "date":
@@ -299,6 +297,12 @@ def _sqlite(cursor: Any, words: list[str], query: Query) -> Results:
     return _results(query, window, capped, ranked, details)
 
 
+def _capped(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], bool]:
+    """The newest WINDOW matches of a query that asked for one more, and whether there were
+    more."""
+    return rows[:WINDOW], len(rows) > WINDOW
+
+
 # PostgreSQL --------------------------------------------------------------------------------
 
 _MARKERS = f"StartSel={OPEN}, StopSel={CLOSE}"
@@ -313,9 +317,7 @@ def _postgresql(cursor: Any, words: list[str], query: Query) -> Results:
     cursor.execute(
         f"SELECT a.id, a.published FROM {_ARTICLE} a WHERE {_VECTOR} @@ {tsquery}{where} "
         "ORDER BY a.id DESC LIMIT %s", [text, *params, WINDOW + 1])
-    window = cursor.fetchall()
-    capped = len(window) > WINDOW
-    window = window[:WINDOW]
+    window, capped = _capped(cursor.fetchall())
     if not window:
         return Results(page=query.page)
     if query.sort == "date":

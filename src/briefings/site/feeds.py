@@ -81,11 +81,11 @@ def scope(kind: str, slug: str) -> Scope:
     if kind == "home":
         return Scope(site, f"The latest stories on {site}.", _stories())
     if kind == "section":
-        name = _named(section_names(), slug)
+        name = named(section_names(), slug)
         return Scope(f"{name} · {site}", f"The latest {name} stories on {site}.",
                      _articles(originals.filter(section=name)))
     if kind == "region":
-        name = _named(region_names(), slug)
+        name = named(region_names(), slug)
         return Scope(f"{name} · {site}", f"The latest stories from {name} on {site}.",
                      _articles(originals.filter(region=name)))
     if kind == "topic":
@@ -99,9 +99,10 @@ def scope(kind: str, slug: str) -> Scope:
     raise Http404(f"no feed of kind {kind!r}")
 
 
-def _named(names: dict[str, str], slug: str) -> str:
+def named(names: dict[str, str], slug: str) -> str:
+    """The name a section's or region's slug stands for; Http404 for one we do not know."""
     if slug not in names:
-        raise Http404(f"no such feed: {slug!r}")
+        raise Http404(f"no section or region {slug!r}")
     return names[slug]
 
 

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 
 from briefings.newsroom.models import Article, Entity, Story
 from briefings.pipeline.teaser import teaser
-from briefings.site.feeds import region_names, section_names
+from briefings.site.feeds import named, region_names, section_names
 from briefings.sources.models import Source
 
 PER_PAGE = 30
@@ -52,21 +52,15 @@ def _render_list(request: HttpRequest, listing: Listing, found: QuerySet[Article
     })
 
 
-def _named(names: dict[str, str], slug: str) -> str:
-    if slug not in names:
-        raise Http404(f"no such page: {slug!r}")
-    return names[slug]
-
-
 def section(request: HttpRequest, slug: str) -> HttpResponse:
-    name = _named(section_names(), slug)
+    name = named(section_names(), slug)
     return _render_list(request, Listing("section", slug, name,
                                          f"The latest {name} stories from our partner papers."),
                         Article.objects.filter(duplicate_of=None, section=name))
 
 
 def region(request: HttpRequest, slug: str) -> HttpResponse:
-    name = _named(region_names(), slug)
+    name = named(region_names(), slug)
     return _render_list(request, Listing("region", slug, name,
                                          f"The latest stories from {name}."),
                         Article.objects.filter(duplicate_of=None, region=name))
